@@ -1,0 +1,98 @@
+// ContextChannel: the mailbox between the timer module and one context object's thread.
+#pragma once
+
+#include "timertypes.h"
+
+#include <QtCore/QMetaObject>
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QObject;
+class QThread;
+QT_END_NAMESPACE
+
+namespace havel {
+
+class TimerCore;
+struct FiredTimer;
+
+//! Holds one context's callbacks and carries fires to its thread.
+//!
+//! Thread: the mailbox (fired ids, callbacks handed over from other threads, retired ids) may
+//! be filled from any thread under m_lock. Everything else, above all the callbacks, is used
+//! only on the context's thread: there they are stored, invoked, moved and destroyed. One
+//! QMetaObject::invokeMethod(context, ..., Qt::QueuedConnection) wakes the context per batch.
+class ContextChannel : public std::enable_shared_from_this<ContextChannel>
+{
+public:
+    ContextChannel(std::shared_ptr<TimerCore> core, QObject *context);
+    ~ContextChannel();
+
+    //! Connects to the context's destroyed() signal. Called once, right after construction.
+    void watchContext();
+
+    //! Whether the calling thread is the context's thread.
+    bool onContextThread() const;
+
+    // --- any thread; the caller holds the core's registry lock, which orders these ---
+
+    //! Stores the callback of a new timer: directly on the context thread, else handed over.
+    void addCallback(TimerId id, TimerCallback &&callback);
+    //! The timer was stopped: its callback goes, on the context thread.
+    void retire(TimerId id);
+    //! Many timers were stopped: drop every callback whose timer is no longer registered.
+    void retireStale();
+    //! Queues fires (timer thread, holding the registry lock shared).
+    void pushFired(const FiredTimer *fired, std::size_t count);
+    //! The manager is going away: drop everything, on the context thread.
+    void close();
+
+    // --- context thread ---
+
+    //! Applies handed-over callbacks and retirements, then runs every queued fire.
+    void deliver();
+    //! Applies pending handovers and retirements now (used by calls made on the context thread).
+    void applyMailbox();
+    //! The context is being destroyed: its callbacks go now.
+    void onContextDestroyed();
+
+    QObject *context() const { return m_context; }
+
+private:
+    struct Slot
+    {
+        TimerCallback callback;
+        bool running = false; //!< its callback is on the stack: never re-enter it
+        bool rerun = false;   //!< a fire came while it ran; deliver it once it returns
+        qint64 rerunDueNs = 0;
+    };
+
+    //! Caller holds m_lock. Posts the wake-up unless one is already on its way.
+    void wakeLocked();
+    void runFired(const FiredTimer &fired);
+    //! Context thread: drops every callback and everything queued.
+    void purge();
+
+    const std::shared_ptr<TimerCore> m_core;
+    QObject *const m_context;
+    QThread *const m_thread;
+    QMetaObject::Connection m_destroyedConnection; // written once by watchContext()
+
+    std::mutex m_lock;
+    bool m_alive = true;        // guarded by m_lock; false once the context is destroyed
+    bool m_closed = false;      // guarded by m_lock; true once the manager is destroyed
+    bool m_wakePending = false; // guarded by m_lock
+    bool m_retireStale = false; // guarded by m_lock
+    std::vector<FiredTimer> m_fired;                              // guarded by m_lock
+    std::vector<std::pair<TimerId, TimerCallback>> m_handedOver; // guarded by m_lock
+    std::vector<TimerId> m_retired;                               // guarded by m_lock
+
+    // Context thread only.
+    std::unordered_map<TimerId, Slot> m_callbacks;
+};
+
+} // namespace havel

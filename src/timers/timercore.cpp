@@ -1,0 +1,486 @@
+#include "timercore_p.h"
+
+#include "contextchannel_p.h"
+#include "timermanager.h"
+#include "timerslogging.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QThread>
+
+#include <algorithm>
+#include <limits>
+
+namespace havel {
+
+qint64 steadyNowNs()
+{
+    using namespace std::chrono;
+    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+qint64 saturatingAdd(qint64 a, qint64 b)
+{
+    qint64 sum;
+    if (qAddOverflow(a, b, &sum))
+        return b > 0 ? std::numeric_limits<qint64>::max() : std::numeric_limits<qint64>::min();
+    return sum;
+}
+
+std::mutex &handoffLock()
+{
+    // constexpr-constructed: no thread ever writes it before locking it.
+    static std::mutex lock;
+    return lock;
+}
+
+namespace {
+
+// Single writer (the context thread of the timer), many readers: a load and a store suffice.
+void storeMax(std::atomic<qint64> &max, qint64 value)
+{
+    if (value > max.load(std::memory_order_relaxed))
+        max.store(value, std::memory_order_relaxed);
+}
+
+} // namespace
+
+TimerCore::TimerCore(TimerManager *manager) : m_manager(manager) { }
+
+TimerCore::~TimerCore() = default;
+
+std::shared_ptr<ContextChannel> TimerCore::channelFor(QObject *context)
+{
+    std::lock_guard lock(m_channelsLock);
+    if (isShutDown())
+        return nullptr;
+    std::shared_ptr<ContextChannel> &channel = m_channels[context];
+    if (!channel) {
+        channel = std::make_shared<ContextChannel>(shared_from_this(), context);
+        channel->watchContext();
+    }
+    return channel;
+}
+
+bool TimerCore::pushRequest(const TimerRequest &request)
+{
+    std::lock_guard lock(m_requestLock);
+    m_requests.push_back(request);
+    return !std::exchange(m_wakePending, true);
+}
+
+void TimerCore::wakeManager()
+{
+    std::lock_guard lock(m_managerLock);
+    if (m_manager)
+        m_manager->wakeTimerThread();
+}
+
+TimerId TimerCore::add(QObject *context, TimerKind kind, qint64 dueNs, qint64 periodNs,
+                       TimerCallback &&callback, const TimerOptions &options)
+{
+    const std::shared_ptr<ContextChannel> channel = channelFor(context);
+    if (!channel)
+        return InvalidTimerId;
+
+    TimerId id;
+    bool wake;
+    {
+        std::unique_lock lock(m_registryLock);
+        if (isShutDown())
+            return InvalidTimerId;
+        // Taken under the lock, so ids follow registry order: a sweep after cleanupAll can
+        // trust that a callback whose id is not registered belongs to a stopped timer.
+        id = m_nextId.fetch_add(1, std::memory_order_relaxed);
+        m_records.try_emplace(id, kind, periodNs, dueNs, channel.get(), options);
+        channel->addCallback(id, std::move(callback));
+        wake = pushRequest({TimerRequest::Arm, id, dueNs,
+                            kind == TimerKind::Interval ? periodNs : 0});
+        bumpVersion();
+    }
+    if (wake)
+        wakeManager();
+    return id;
+}
+
+bool TimerCore::stop(TimerId id)
+{
+    std::shared_ptr<ContextChannel> channel;
+    bool wake;
+    {
+        std::unique_lock lock(m_registryLock);
+        const auto it = m_records.find(id);
+        if (it == m_records.end())
+            return false;
+        channel = it->second.channel->shared_from_this();
+        m_records.erase(it);
+        wake = pushRequest({TimerRequest::Disarm, id});
+        channel->retire(id);
+        bumpVersion();
+    }
+    if (wake)
+        wakeManager();
+    // On the context thread the callback goes at once: clear means never, and the memory
+    // a callback holds (a script closure, say) is freed as soon as the timer is stopped.
+    if (channel->onContextThread())
+        channel->applyMailbox();
+    return true;
+}
+
+bool TimerCore::pause(TimerId id)
+{
+    bool wake = false;
+    {
+        std::unique_lock lock(m_registryLock);
+        const auto it = m_records.find(id);
+        if (it == m_records.end())
+            return false;
+        TimerRecord &record = it->second;
+        if (record.state.load(std::memory_order_relaxed) == TimerState::Paused)
+            return true;
+        record.pausedRemainingNs =
+                std::max<qint64>(0, record.dueNs.load(std::memory_order_relaxed) - steadyNowNs());
+        record.state.store(TimerState::Paused, std::memory_order_relaxed);
+        wake = pushRequest({TimerRequest::Disarm, id});
+        bumpVersion();
+    }
+    if (wake)
+        wakeManager();
+    return true;
+}
+
+bool TimerCore::resume(TimerId id)
+{
+    bool wake = false;
+    {
+        std::unique_lock lock(m_registryLock);
+        const auto it = m_records.find(id);
+        if (it == m_records.end())
+            return false;
+        TimerRecord &record = it->second;
+        if (record.state.load(std::memory_order_relaxed) == TimerState::Active)
+            return true;
+        const qint64 dueNs = saturatingAdd(steadyNowNs(), record.pausedRemainingNs);
+        record.dueNs.store(dueNs, std::memory_order_relaxed);
+        record.state.store(TimerState::Active, std::memory_order_relaxed);
+        wake = pushRequest({TimerRequest::Arm, id, dueNs,
+                            record.kind == TimerKind::Interval ? record.periodNs : 0});
+        bumpVersion();
+    }
+    if (wake)
+        wakeManager();
+    return true;
+}
+
+int TimerCore::stopAll()
+{
+    std::vector<std::shared_ptr<ContextChannel>> channels;
+    qsizetype stopped;
+    bool wake;
+    {
+        std::unique_lock lock(m_registryLock);
+        stopped = qsizetype(m_records.size());
+        if (stopped == 0)
+            return 0;
+        for (const auto &[id, record] : m_records) {
+            if (std::find_if(channels.begin(), channels.end(), [&](const auto &c) {
+                    return c.get() == record.channel;
+                }) == channels.end()) {
+                channels.push_back(record.channel->shared_from_this());
+            }
+        }
+        m_records.clear();
+        wake = pushRequest({TimerRequest::DisarmAll});
+        for (const auto &channel : channels)
+            channel->retireStale();
+        bumpVersion();
+    }
+    if (wake)
+        wakeManager();
+    for (const auto &channel : channels) {
+        if (channel->onContextThread())
+            channel->applyMailbox();
+    }
+    return int(std::min<qsizetype>(stopped, std::numeric_limits<int>::max()));
+}
+
+TimerStatus TimerCore::statusOf(TimerId id, const TimerRecord &record, qint64 nowNs) const
+{
+    using namespace std::chrono;
+    TimerStatus status;
+    status.id = id;
+    status.kind = record.kind;
+    status.state = record.state.load(std::memory_order_relaxed);
+    status.interval = duration_cast<milliseconds>(nanoseconds(record.periodNs));
+    const qint64 dueNs = record.dueNs.load(std::memory_order_relaxed);
+    const qint64 remainingNs = status.state == TimerState::Paused
+            ? record.pausedRemainingNs
+            : std::max<qint64>(0, dueNs - nowNs);
+    status.remaining = nanoseconds(remainingNs);
+    status.nextDue = steady_clock::time_point(
+            nanoseconds(status.state == TimerState::Paused ? saturatingAdd(nowNs, remainingNs)
+                                                           : dueNs));
+    status.fireCount = record.fireCount.load(std::memory_order_relaxed);
+    status.skippedTicks = record.skippedTicks.load(std::memory_order_relaxed);
+    status.errorCount = record.errorCount.load(std::memory_order_relaxed);
+    status.lastError = record.lastError;
+    status.lastLateness = nanoseconds(record.lastLatenessNs.load(std::memory_order_relaxed));
+    status.maxLateness = nanoseconds(record.maxLatenessNs.load(std::memory_order_relaxed));
+    status.lastCallbackDuration = nanoseconds(record.lastCallbackNs.load(std::memory_order_relaxed));
+    status.maxCallbackDuration = nanoseconds(record.maxCallbackNs.load(std::memory_order_relaxed));
+    status.label = record.label;
+    return status;
+}
+
+std::optional<TimerStatus> TimerCore::status(TimerId id) const
+{
+    std::shared_lock lock(m_registryLock);
+    const auto it = m_records.find(id);
+    if (it == m_records.end())
+        return std::nullopt;
+    return statusOf(id, it->second, steadyNowNs());
+}
+
+QList<TimerId> TimerCore::ids() const
+{
+    std::shared_lock lock(m_registryLock);
+    QList<TimerId> ids;
+    ids.reserve(qsizetype(m_records.size()));
+    for (const auto &entry : m_records)
+        ids.append(entry.first);
+    return ids;
+}
+
+qsizetype TimerCore::count() const
+{
+    std::shared_lock lock(m_registryLock);
+    return qsizetype(m_records.size());
+}
+
+bool TimerCore::contains(TimerId id) const
+{
+    std::shared_lock lock(m_registryLock);
+    return m_records.count(id) != 0;
+}
+
+TimerSnapshot TimerCore::snapshot() const
+{
+    TimerSnapshot snapshot;
+    std::shared_lock lock(m_registryLock);
+    // Versions change under the exclusive lock only, so this one matches the list.
+    snapshot.version = version();
+    snapshot.timers.reserve(m_records.size());
+    const qint64 nowNs = steadyNowNs();
+    for (const auto &[id, record] : m_records)
+        snapshot.timers.push_back(statusOf(id, record, nowNs));
+    return snapshot;
+}
+
+void TimerCore::takeRequests(std::vector<TimerRequest> *out)
+{
+    std::lock_guard lock(m_requestLock);
+    out->swap(m_requests);
+    m_wakePending = false;
+}
+
+bool TimerCore::requestShutdown()
+{
+    return pushRequest({TimerRequest::Shutdown});
+}
+
+void TimerCore::dispatchDue(const std::vector<FiredTimer> &due, qint64 nowNs,
+                            std::vector<TimerRequest> *reschedule)
+{
+    // Fires grouped by context, in deadline order; usually there is a single context.
+    std::vector<std::pair<ContextChannel *, std::vector<FiredTimer>>> batches;
+
+    std::shared_lock lock(m_registryLock);
+    for (const FiredTimer &fired : due) {
+        const auto it = m_records.find(fired.id);
+        if (it == m_records.end())
+            continue; // stopped, or a finished timeout left over from a pause/resume
+        TimerRecord &record = it->second;
+        if (record.state.load(std::memory_order_relaxed) != TimerState::Active)
+            continue; // paused: its Disarm request is on the way
+
+        if (record.kind == TimerKind::Interval) {
+            qint64 nextNs = saturatingAdd(fired.dueNs, record.periodNs);
+            if (nextNs <= nowNs) {
+                // The timer thread itself was late by whole periods: those ticks are missed.
+                const qint64 missed = (nowNs - fired.dueNs) / record.periodNs;
+                record.skippedTicks.fetch_add(quint64(missed), std::memory_order_relaxed);
+                nextNs = saturatingAdd(fired.dueNs, (missed + 1) * record.periodNs);
+            }
+            record.dueNs.store(nextNs, std::memory_order_relaxed);
+            reschedule->push_back({TimerRequest::Arm, fired.id, nextNs, record.periodNs});
+        }
+
+        // Never two callbacks of one timer in the queue: a tick that finds the previous one
+        // still waiting is merged into it, and counted.
+        if (record.deliveryPending.exchange(true, std::memory_order_acq_rel)) {
+            record.skippedTicks.fetch_add(1, std::memory_order_relaxed);
+            continue;
+        }
+        auto batch = std::find_if(batches.begin(), batches.end(),
+                                  [&](const auto &b) { return b.first == record.channel; });
+        if (batch == batches.end())
+            batch = batches.insert(batches.end(), {record.channel, {}});
+        batch->second.push_back(fired);
+    }
+    // Still under the shared lock: the channels cannot go while their timers are registered.
+    for (const auto &[channel, fires] : batches)
+        channel->pushFired(fires.data(), fires.size());
+}
+
+void TimerCore::markTimerThreadDone()
+{
+    {
+        std::lock_guard lock(m_requestLock);
+        m_timerThreadDone = true;
+    }
+    m_timerThreadDoneChanged.notify_all();
+}
+
+void TimerCore::waitForTimerThread()
+{
+    std::unique_lock lock(m_requestLock);
+    m_timerThreadDoneChanged.wait(lock, [this] { return m_timerThreadDone; });
+}
+
+FireDecision TimerCore::beginFire(const FiredTimer &fired, qint64 nowNs, TimerKind *kind)
+{
+    std::shared_lock lock(m_registryLock);
+    const auto it = m_records.find(fired.id);
+    if (it == m_records.end())
+        return FireDecision::Gone;
+    TimerRecord &record = it->second;
+    if (record.state.load(std::memory_order_relaxed) == TimerState::Paused) {
+        // The fire was queued before the pause. It is dropped; a timeout gets it back on
+        // resume, since its remaining time is then zero.
+        if (record.deliveryPending.exchange(false, std::memory_order_acq_rel)
+            && record.kind == TimerKind::Interval) {
+            record.skippedTicks.fetch_add(1, std::memory_order_relaxed);
+        }
+        return FireDecision::Paused;
+    }
+    record.deliveryPending.store(false, std::memory_order_release);
+    const qint64 latenessNs = nowNs - fired.dueNs;
+    record.lastLatenessNs.store(latenessNs, std::memory_order_relaxed);
+    storeMax(record.maxLatenessNs, latenessNs);
+    record.fireCount.fetch_add(1, std::memory_order_relaxed);
+    *kind = record.kind;
+    return FireDecision::Run;
+}
+
+bool TimerCore::endFire(TimerId id, qint64 durationNs, const QString *error)
+{
+    bool wake = false;
+    {
+        std::unique_lock lock(m_registryLock, std::defer_lock);
+        std::shared_lock sharedLock(m_registryLock, std::defer_lock);
+        // The common case (an interval that did not throw) only touches atomics.
+        const auto findRecord = [&]() -> TimerRecord * {
+            const auto it = m_records.find(id);
+            return it == m_records.end() ? nullptr : &it->second;
+        };
+        sharedLock.lock();
+        TimerRecord *record = findRecord();
+        if (!record)
+            return true;
+        record->lastCallbackNs.store(durationNs, std::memory_order_relaxed);
+        storeMax(record->maxCallbackNs, durationNs);
+        if (!error && record->kind == TimerKind::Interval)
+            return false;
+        sharedLock.unlock();
+
+        lock.lock();
+        record = findRecord();
+        if (!record)
+            return true;
+        bool remove = record->kind == TimerKind::Timeout;
+        if (error) {
+            const quint64 errors = record->errorCount.fetch_add(1, std::memory_order_relaxed) + 1;
+            record->lastError = *error;
+            if (record->stopAfterErrors > 0 && errors >= quint64(record->stopAfterErrors)) {
+                qCInfo(lcTimers, "timer %llu stopped by its error policy after %llu error(s)",
+                       id, errors);
+                remove = true;
+            }
+        }
+        if (!remove)
+            return false;
+        const bool wasTimeout = record->kind == TimerKind::Timeout;
+        m_records.erase(id);
+        // A timeout that ran has already left the schedule; an interval has not.
+        if (!wasTimeout)
+            wake = pushRequest({TimerRequest::Disarm, id});
+        bumpVersion();
+    }
+    if (wake)
+        wakeManager();
+    return true;
+}
+
+void TimerCore::reportFailure(TimerId id, const QString &message)
+{
+    qCWarning(lcTimers, "timer %llu: callback failed: %s", id, qUtf8Printable(message));
+    // Held across the emission, so that the manager cannot be destroyed under it by another
+    // thread. Recursive, so that a slot may still call into the manager.
+    std::lock_guard lock(m_managerLock);
+    if (m_manager)
+        Q_EMIT m_manager->callbackFailed(id, message);
+}
+
+void TimerCore::contextDestroyed(ContextChannel *channel)
+{
+    bool wake = false;
+    {
+        std::unique_lock lock(m_registryLock);
+        bool changed = false;
+        for (auto it = m_records.begin(); it != m_records.end();) {
+            if (it->second.channel == channel) {
+                wake |= pushRequest({TimerRequest::Disarm, it->first});
+                it = m_records.erase(it);
+                changed = true;
+            } else {
+                ++it;
+            }
+        }
+        if (changed)
+            bumpVersion();
+        std::lock_guard channelsLock(m_channelsLock);
+        const auto it = m_channels.find(channel->context());
+        if (it != m_channels.end() && it->second.get() == channel)
+            m_channels.erase(it);
+    }
+    if (wake)
+        wakeManager();
+}
+
+void TimerCore::detachManager()
+{
+    std::lock_guard lock(m_managerLock);
+    m_manager = nullptr;
+}
+
+void TimerCore::shutdown()
+{
+    std::vector<std::shared_ptr<ContextChannel>> channels;
+    std::size_t stopped;
+    {
+        std::unique_lock lock(m_registryLock);
+        m_shutDown.store(true, std::memory_order_release);
+        stopped = m_records.size();
+        m_records.clear();
+        bumpVersion();
+        std::lock_guard channelsLock(m_channelsLock);
+        for (auto &entry : m_channels)
+            channels.push_back(std::move(entry.second));
+        m_channels.clear();
+    }
+    if (stopped > 0)
+        qCInfo(lcTimers, "TimerManager destroyed: stopped %zu live timer(s)", stopped);
+    for (const auto &channel : channels)
+        channel->close();
+}
+
+} // namespace havel

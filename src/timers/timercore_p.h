@@ -1,0 +1,200 @@
+// TimerCore: the state every thread shares. The registry of live timers, the request mailbox
+// to the timer thread, and the context channels.
+//
+// Lock order, outermost first:
+//   managerLock > registryLock > channelsLock > ContextChannel::m_lock > requestLock > handoffLock
+// No lock is held while user code (a callback, a slot) runs, except managerLock around
+// callbackFailed, so that the manager cannot be destroyed under an emission.
+//
+// The core outlives the TimerManager while context channels still hold it, which lets a
+// delivery already queued to a context thread find out safely that the manager is gone.
+#pragma once
+
+#include "timertypes.h"
+
+#include <QtCore/QList>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <unordered_map>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QObject;
+QT_END_NAMESPACE
+
+namespace havel {
+
+class ContextChannel;
+class TimerManager;
+
+//! Nanoseconds of the steady clock, the single time base of the module.
+qint64 steadyNowNs();
+//! @p a + @p b, saturated at the largest qint64 instead of overflowing.
+qint64 saturatingAdd(qint64 a, qint64 b);
+
+//! The lock that makes the handoff from one thread to a context thread visible to
+//! ThreadSanitizer. Qt already orders a posted event after its posting, but inside Debian's
+//! uninstrumented libQt6Core, where TSan cannot see it. Whoever hands a context thread memory
+//! through Qt (a posted functor, a connection) holds this lock while doing so, and the code
+//! that runs on the context thread takes it before touching that memory. It is held for the
+//! length of one post, once per batch of fires, so it costs next to nothing.
+std::mutex &handoffLock();
+
+//! One live timer in the registry.
+//!
+//! Thread: any. The const members never change. The atomics are written by the timer thread
+//! (deadline, delivery flag, skipped ticks) and the context thread (counters), and read by
+//! anyone holding registryLock. The plain members are guarded by registryLock.
+struct TimerRecord
+{
+    TimerRecord(TimerKind kind, qint64 periodNs, qint64 dueNs, ContextChannel *channel,
+                const TimerOptions &options)
+        : kind(kind), periodNs(periodNs), stopAfterErrors(options.stopAfterErrors),
+          channel(channel), label(options.label), dueNs(dueNs)
+    {
+    }
+
+    const TimerKind kind;
+    const qint64 periodNs;            //!< the delay of a timeout, the period of an interval
+    const int stopAfterErrors;
+    ContextChannel *const channel;    //!< outlives the record: a channel goes after its timers
+    const QString label;
+
+    std::atomic<TimerState> state{TimerState::Active};
+    std::atomic<qint64> dueNs;                //!< next deadline while active
+    std::atomic<bool> deliveryPending{false}; //!< a fire is queued to the context, not yet run
+    std::atomic<quint64> fireCount{0};
+    std::atomic<quint64> skippedTicks{0};
+    std::atomic<quint64> errorCount{0};
+    std::atomic<qint64> lastLatenessNs{0};
+    std::atomic<qint64> maxLatenessNs{0};
+    std::atomic<qint64> lastCallbackNs{0};
+    std::atomic<qint64> maxCallbackNs{0};
+
+    qint64 pausedRemainingNs = 0; // guarded by registryLock
+    QString lastError;            // guarded by registryLock
+};
+
+//! A request from a caller thread to the timer thread.
+struct TimerRequest
+{
+    enum Type : quint8 { Arm, Disarm, DisarmAll, Shutdown };
+    Type type;
+    TimerId id = InvalidTimerId;
+    qint64 dueNs = 0;
+    qint64 periodNs = 0;
+};
+
+//! A fire on its way from the timer thread to a context thread.
+struct FiredTimer
+{
+    TimerId id;
+    qint64 dueNs; //!< the deadline this fire was for, to measure lateness against
+};
+
+//! What a context thread does with a fire that reached it.
+enum class FireDecision : quint8 {
+    Run,    //!< run the callback
+    Paused, //!< drop this fire, keep the callback
+    Gone,   //!< the timer was stopped: drop the fire and the callback
+};
+
+//! Thread: any; every member is guarded as noted.
+class TimerCore : public std::enable_shared_from_this<TimerCore>
+{
+public:
+    explicit TimerCore(TimerManager *manager);
+    ~TimerCore();
+
+    // --- the registry (any thread) ---
+
+    //! Registers a new timer and schedules it. Returns its id, or InvalidTimerId once shut down.
+    TimerId add(QObject *context, TimerKind kind, qint64 dueNs, qint64 periodNs,
+                TimerCallback &&callback, const TimerOptions &options);
+    bool stop(TimerId id);
+    bool pause(TimerId id);
+    bool resume(TimerId id);
+    int stopAll();
+    std::optional<TimerStatus> status(TimerId id) const;
+    QList<TimerId> ids() const;
+    qsizetype count() const;
+    TimerSnapshot snapshot() const;
+    quint64 version() const { return m_version.load(std::memory_order_acquire); }
+
+    // --- used by the timer thread ---
+
+    //! Moves the pending requests into @p out.
+    void takeRequests(std::vector<TimerRequest> *out);
+    //! Sends the timers that came due to their contexts, one wake-up per context. An interval
+    //! whose previous fire has not run yet counts a skipped tick instead of queueing a second
+    //! callback. Intervals that stay live are appended to @p reschedule with their next
+    //! deadline, which skips (and counts) ticks the timer thread was too late for.
+    void dispatchDue(const std::vector<FiredTimer> &due, qint64 nowNs,
+                     std::vector<TimerRequest> *reschedule);
+    //! Tells the caller that the timer thread has finished its shutdown work.
+    void markTimerThreadDone();
+
+    // --- used by context channels, on their context thread ---
+
+    //! Called before a callback runs: decides whether it runs, and if so counts the fire and
+    //! its lateness and reports the timer's kind.
+    FireDecision beginFire(const FiredTimer &fired, qint64 nowNs, TimerKind *kind);
+    //! Called after a callback ran: records its duration and its error, if any. A timeout
+    //! leaves the registry here, and so does a timer whose error policy says stop. Returns
+    //! true if the timer is gone, so that its callback goes too.
+    bool endFire(TimerId id, qint64 durationNs, const QString *error);
+    //! Emits callbackFailed and logs, unless the manager is already gone.
+    void reportFailure(TimerId id, const QString &message);
+    //! Whether @p id is still registered (context thread sweeps use it).
+    bool contains(TimerId id) const;
+    //! The context of @p channel was destroyed: its timers stop.
+    void contextDestroyed(ContextChannel *channel);
+    //! Whether the manager has been destroyed.
+    bool isShutDown() const { return m_shutDown.load(std::memory_order_acquire); }
+
+    // --- shutdown (the manager's destructor) ---
+
+    //! Stops the manager's signals and wake-ups; called first by its destructor.
+    void detachManager();
+    //! Stops every timer and closes every channel; no callback runs after this returns.
+    void shutdown();
+    //! Queues the timer thread's last request. Returns true if it must be woken.
+    bool requestShutdown();
+    //! Waits until the timer thread has run markTimerThreadDone().
+    void waitForTimerThread();
+
+private:
+    std::shared_ptr<ContextChannel> channelFor(QObject *context);
+    //! Appends @p request; the caller holds registryLock, so requests stay in registry order.
+    //! Returns true if the timer thread must be woken.
+    bool pushRequest(const TimerRequest &request);
+    void wakeManager();
+    void bumpVersion() { m_version.fetch_add(1, std::memory_order_acq_rel); }
+    TimerStatus statusOf(TimerId id, const TimerRecord &record, qint64 nowNs) const;
+
+    std::recursive_mutex m_managerLock;
+    TimerManager *m_manager; // guarded by m_managerLock; null once the manager is going away
+
+    mutable std::shared_mutex m_registryLock;
+    std::map<TimerId, TimerRecord> m_records; // guarded by m_registryLock; ordered = creation order
+    std::atomic<TimerId> m_nextId{1};
+    std::atomic<quint64> m_version{0};
+    std::atomic<bool> m_shutDown{false};
+
+    std::mutex m_channelsLock;
+    std::unordered_map<const QObject *, std::shared_ptr<ContextChannel>> m_channels; // guarded by m_channelsLock
+
+    std::mutex m_requestLock;
+    std::vector<TimerRequest> m_requests; // guarded by m_requestLock
+    bool m_wakePending = false;           // guarded by m_requestLock
+    bool m_timerThreadDone = false;       // guarded by m_requestLock
+    std::condition_variable m_timerThreadDoneChanged;
+};
+
+} // namespace havel

@@ -1,0 +1,284 @@
+#include "timermanager.h"
+
+#include "timercore_p.h"
+#include "timerschedule_p.h"
+#include "timerslogging.h"
+
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
+
+#include <limits>
+
+namespace havel {
+
+//! A QTimer armed for one of the earliest-due timers. Thread: the timer thread.
+struct TimerAlarm
+{
+    QTimer timer;
+    TimerId id = InvalidTimerId;
+};
+
+namespace {
+
+qint64 toNs(std::chrono::milliseconds ms)
+{
+    constexpr qint64 nsPerMs = 1'000'000;
+    if (ms.count() > std::numeric_limits<qint64>::max() / nsPerMs)
+        return std::numeric_limits<qint64>::max();
+    return ms.count() * nsPerMs;
+}
+
+} // namespace
+
+TimerManager::TimerManager()
+    : m_core(std::make_shared<TimerCore>(this)),
+      m_thread(std::make_unique<QThread>()),
+      m_schedule(std::make_unique<TimerSchedule>(kMaxArmedTimers))
+{
+    m_thread->setObjectName(QStringLiteral("havel.timers"));
+    // The one way in from other threads: a queued wake-up with no payload. The requests
+    // themselves wait in the core's mailbox, where ThreadSanitizer can see them handed over.
+    connect(this, &TimerManager::requestsQueued, this, &TimerManager::processRequests,
+            Qt::QueuedConnection);
+    // Everything the timer thread uses is built above, before the thread starts.
+    moveToThread(m_thread.get());
+    m_thread->start();
+}
+
+TimerManager::~TimerManager()
+{
+    if (QThread::currentThread() == m_thread.get())
+        qFatal("TimerManager::~TimerManager: destroyed on its own timer thread");
+
+    // First no more signals or wake-ups, then no more timers or callbacks, then the thread.
+    m_core->detachManager();
+    m_core->shutdown();
+    if (m_core->requestShutdown())
+        wakeTimerThread();
+    m_core->waitForTimerThread();
+    m_thread->quit();
+    m_thread->wait();
+}
+
+TimerId TimerManager::setTimeout(QObject *context, std::chrono::milliseconds delay,
+                                 TimerCallback callback, const TimerOptions &options)
+{
+    const qint64 nowNs = steadyNowNs(); // the deadline is taken at the call, on this thread
+    if (delay.count() < 0) {
+        qCWarning(lcTimers, "TimerManager::setTimeout: negative delay (%lld ms) refused",
+                  qlonglong(delay.count()));
+        return InvalidTimerId;
+    }
+    const qint64 delayNs = toNs(delay);
+    return addTimer("TimerManager::setTimeout", context, TimerKind::Timeout,
+                    saturatingAdd(nowNs, delayNs), delayNs, std::move(callback), options);
+}
+
+TimerId TimerManager::setTimeoutAt(QObject *context, std::chrono::steady_clock::time_point deadline,
+                                   TimerCallback callback, const TimerOptions &options)
+{
+    using namespace std::chrono;
+    const qint64 dueNs = duration_cast<nanoseconds>(deadline.time_since_epoch()).count();
+    const qint64 delayNs = std::max<qint64>(0, dueNs - steadyNowNs());
+    return addTimer("TimerManager::setTimeoutAt", context, TimerKind::Timeout, dueNs, delayNs,
+                    std::move(callback), options);
+}
+
+TimerId TimerManager::setInterval(QObject *context, std::chrono::milliseconds interval,
+                                  TimerCallback callback, const TimerOptions &options)
+{
+    const qint64 nowNs = steadyNowNs();
+    if (interval.count() < 0) {
+        qCWarning(lcTimers, "TimerManager::setInterval: negative interval (%lld ms) refused",
+                  qlonglong(interval.count()));
+        return InvalidTimerId;
+    }
+    // A zero period would spin the timer thread; browsers and Node.js run it as 1 ms too.
+    const qint64 periodNs = toNs(std::max(interval, std::chrono::milliseconds(1)));
+    return addTimer("TimerManager::setInterval", context, TimerKind::Interval,
+                    saturatingAdd(nowNs, periodNs), periodNs, std::move(callback), options);
+}
+
+TimerId TimerManager::addTimer(const char *caller, QObject *context, TimerKind kind, qint64 dueNs,
+                               qint64 periodNs, TimerCallback &&callback,
+                               const TimerOptions &options)
+{
+    if (!context) {
+        qCWarning(lcTimers, "%s: null context refused", caller);
+        return InvalidTimerId;
+    }
+    if (!callback) {
+        qCWarning(lcTimers, "%s: empty callback refused", caller);
+        return InvalidTimerId;
+    }
+    if (context->thread() == m_thread.get()) {
+        qCWarning(lcTimers, "%s: a context on the timer thread is refused", caller);
+        return InvalidTimerId;
+    }
+    if (options.stopAfterErrors < 0) {
+        qCWarning(lcTimers, "%s: negative stopAfterErrors (%d) refused", caller,
+                  options.stopAfterErrors);
+        return InvalidTimerId;
+    }
+    return m_core->add(context, kind, dueNs, periodNs, std::move(callback), options);
+}
+
+bool TimerManager::stopTimer(TimerId id)
+{
+    return m_core->stop(id);
+}
+
+bool TimerManager::pauseTimer(TimerId id)
+{
+    return m_core->pause(id);
+}
+
+bool TimerManager::resumeTimer(TimerId id)
+{
+    return m_core->resume(id);
+}
+
+int TimerManager::cleanupAllTimers()
+{
+    return m_core->stopAll();
+}
+
+std::optional<TimerStatus> TimerManager::timerStatus(TimerId id) const
+{
+    return m_core->status(id);
+}
+
+QList<TimerId> TimerManager::activeTimers() const
+{
+    return m_core->ids();
+}
+
+qsizetype TimerManager::activeTimerCount() const
+{
+    return m_core->count();
+}
+
+quint64 TimerManager::registryVersion() const
+{
+    return m_core->version();
+}
+
+TimerSnapshot TimerManager::snapshot() const
+{
+    return m_core->snapshot();
+}
+
+QThread *TimerManager::timerThread() const
+{
+    return m_thread.get();
+}
+
+// ---------------------------------------------------------------------------------------
+// Timer thread
+
+void TimerManager::processRequests()
+{
+    std::vector<TimerRequest> requests;
+    m_core->takeRequests(&requests);
+    for (const TimerRequest &request : requests) {
+        switch (request.type) {
+        case TimerRequest::Arm:
+            m_schedule->insert(request.id, request.dueNs, request.periodNs);
+            break;
+        case TimerRequest::Disarm:
+            m_schedule->remove(request.id);
+            break;
+        case TimerRequest::DisarmAll:
+            m_schedule->clear();
+            break;
+        case TimerRequest::Shutdown:
+            shutdownOnTimerThread();
+            return;
+        }
+    }
+    syncAlarms();
+}
+
+void TimerManager::fireDueTimers()
+{
+    const qint64 nowNs = steadyNowNs();
+    std::vector<FiredTimer> due;
+    TimerId id;
+    TimerSchedule::Entry entry;
+    while (m_schedule->popDue(nowNs, &id, &entry))
+        due.push_back({id, entry.dueNs});
+    if (due.empty())
+        return;
+
+    std::vector<TimerRequest> reschedule;
+    m_core->dispatchDue(due, nowNs, &reschedule);
+    for (const TimerRequest &request : reschedule)
+        m_schedule->insert(request.id, request.dueNs, request.periodNs);
+}
+
+void TimerManager::onAlarm(TimerAlarm *alarm)
+{
+    // Whichever alarm rang, every entry that is due goes, in (deadline, id) order: the order
+    // of fires comes from the schedule, not from the order Qt happens to run its QTimers in.
+    fireDueTimers();
+    syncAlarms();
+    // A delay longer than a QTimer holds (about 24.8 days) rings early, with nothing due yet.
+    if (alarm->id != InvalidTimerId && !alarm->timer.isActive()) {
+        if (const TimerSchedule::Entry *entry = m_schedule->find(alarm->id); entry && entry->armed)
+            startAlarm(alarm, entry->dueNs);
+    }
+}
+
+void TimerManager::syncAlarms()
+{
+    for (const TimerId id : m_schedule->takeChanges()) {
+        const TimerSchedule::Entry *entry = m_schedule->find(id);
+        const auto it = m_alarmById.find(id);
+        if (entry && entry->armed) {
+            TimerAlarm *alarm = nullptr;
+            if (it != m_alarmById.end()) {
+                alarm = it->second;
+            } else if (!m_freeAlarms.empty()) {
+                alarm = m_freeAlarms.back();
+                m_freeAlarms.pop_back();
+            } else {
+                m_alarms.push_back(std::make_unique<TimerAlarm>());
+                alarm = m_alarms.back().get();
+                alarm->timer.setSingleShot(true);
+                // The default CoarseTimer may fire up to 5% early.
+                alarm->timer.setTimerType(Qt::PreciseTimer);
+                connect(&alarm->timer, &QTimer::timeout, this, [this, alarm] { onAlarm(alarm); });
+            }
+            alarm->id = id;
+            m_alarmById[id] = alarm;
+            startAlarm(alarm, entry->dueNs);
+        } else if (it != m_alarmById.end()) {
+            it->second->timer.stop();
+            it->second->id = InvalidTimerId;
+            m_freeAlarms.push_back(it->second);
+            m_alarmById.erase(it);
+        }
+    }
+}
+
+void TimerManager::startAlarm(TimerAlarm *alarm, qint64 dueNs)
+{
+    // Rounded up: a QTimer counts whole milliseconds, and a fire must never come early.
+    const qint64 remainingNs = dueNs - steadyNowNs();
+    const qint64 ms = remainingNs <= 0 ? 0 : (remainingNs + 999'999) / 1'000'000;
+    alarm->timer.start(int(std::min<qint64>(ms, std::numeric_limits<int>::max())));
+}
+
+void TimerManager::shutdownOnTimerThread()
+{
+    // QTimers are deleted here, on the thread they belong to.
+    m_alarmById.clear();
+    m_freeAlarms.clear();
+    m_alarms.clear();
+    m_schedule->clear();
+    m_schedule->takeChanges();
+    // Last: after this the destructor may run on another thread.
+    m_core->markTimerThreadDone();
+}
+
+} // namespace havel

@@ -1,0 +1,75 @@
+// The value types of the timer module's public API.
+#pragma once
+
+#include <QtCore/QString>
+#include <QtCore/QtGlobal>
+
+#include <chrono>
+#include <functional>
+#include <vector>
+
+namespace havel {
+
+//! A timer's id: 64-bit, starting at 1, shared by every kind, never reused.
+using TimerId = quint64;
+
+//! The id no timer has; the create calls return it when they refuse their input.
+inline constexpr TimerId InvalidTimerId = 0;
+
+//! What a timer runs. It is invoked, moved and destroyed only on its context's thread.
+using TimerCallback = std::function<void()>;
+
+enum class TimerKind : quint8 {
+    Timeout,  //!< fires once, then leaves the registry
+    Interval, //!< fires every interval until stopped
+};
+
+enum class TimerState : quint8 {
+    Active,
+    Paused, //!< keeps its remaining time until resumed
+};
+
+//! Per-timer settings given at creation.
+struct TimerOptions
+{
+    //! Free text shown by status and the inspector, for example "script.hv:12".
+    QString label;
+    //! Error policy: 0 keeps the timer running whatever its callback throws; N > 0 stops it
+    //! after its N-th failed callback (1 stops on the first error).
+    int stopAfterErrors = 0;
+};
+
+//! A copy of one live timer's state and counters, taken without a round trip to any thread.
+struct TimerStatus
+{
+    TimerId id = InvalidTimerId;
+    TimerKind kind = TimerKind::Timeout;
+    TimerState state = TimerState::Active;
+    //! The delay of a timeout or the period of an interval.
+    std::chrono::milliseconds interval{0};
+    //! Time until the next fire; frozen while paused, zero once due.
+    std::chrono::nanoseconds remaining{0};
+    //! When the next fire is due (steady clock); meaningful while active.
+    std::chrono::steady_clock::time_point nextDue;
+
+    quint64 fireCount = 0;    //!< callbacks run
+    quint64 skippedTicks = 0; //!< interval ticks merged into a pending callback, or missed
+    quint64 errorCount = 0;   //!< callbacks that threw
+    QString lastError;
+
+    std::chrono::nanoseconds lastLateness{0}; //!< callback start minus its deadline, last fire
+    std::chrono::nanoseconds maxLateness{0};
+    std::chrono::nanoseconds lastCallbackDuration{0};
+    std::chrono::nanoseconds maxCallbackDuration{0};
+
+    QString label;
+};
+
+//! Every live timer's status, in creation order, with the registry version it was taken at.
+struct TimerSnapshot
+{
+    quint64 version = 0;
+    std::vector<TimerStatus> timers;
+};
+
+} // namespace havel
