@@ -1,0 +1,41 @@
+// Formatting of the model's raw values (milliseconds, counts, enums) for display.
+.pragma library
+
+// "850 µs", "12.3 ms", "250 ms", "1.5 s", "2 min 05 s", "3 h 02 min", "never".
+function duration(ms) {
+    if (!isFinite(ms) || ms > 1e11)
+        return "never"
+    if (ms < 1)
+        return Math.round(ms * 1000) + " µs"
+    if (ms < 100)
+        return (Math.round(ms * 10) / 10) + " ms"
+    if (ms < 1000)
+        return Math.round(ms) + " ms"
+    if (ms < 60000)
+        return (Math.floor(ms / 100) / 10).toFixed(1) + " s"
+    const s = Math.floor(ms / 1000)
+    if (s < 3600)
+        return Math.floor(s / 60) + " min " + pad2(s % 60) + " s"
+    return Math.floor(s / 3600) + " h " + pad2(Math.floor(s / 60) % 60) + " min"
+}
+
+function pad2(n) {
+    return n < 10 ? "0" + n : "" + n
+}
+
+// 1234567 -> "1 234 567" (a thin space groups digits in every locale).
+function count(n) {
+    return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, "\u2009")
+}
+
+// Fires per second: one decimal below 10, whole numbers above.
+function rate(r) {
+    if (r <= 0)
+        return "0"
+    return r < 10 ? r.toFixed(1) : count(r)
+}
+
+// "every 250 ms" for an interval, "once · 5.0 s" for a timeout.
+function schedule(isInterval, intervalMs) {
+    return (isInterval ? "every " : "once · ") + duration(intervalMs)
+}

@@ -1,0 +1,220 @@
+// One live timer: state, id, label, schedule, countdown, counters, timings and its actions.
+// Rows whose callbacks have thrown are tinted red and show the last error as a tooltip.
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import Havel.Inspector
+import "Format.js" as Format
+
+Rectangle {
+    id: row
+
+    // Roles of TimerListModel (raw values).
+    required property int index
+    required property real timerId
+    required property int kind
+    required property string label
+    required property real intervalMs
+    required property int timerState
+    required property real nextDueMs
+    required property real remainingMs
+    required property real fireCount
+    required property real firesPerSecond
+    required property real skippedTicks
+    required property real errorCount
+    required property string lastError
+    required property real lastLatenessMs
+    required property real maxLatenessMs
+    required property real lastCallbackMs
+    required property real maxCallbackMs
+
+    //! The model the actions call into.
+    property TimerListModel timerModel
+    //! Now on the steady clock, ms (TimerListModel::steadyNowMs), ticking while visible.
+    property real now
+
+    readonly property bool paused: timerState === TimerListModel.Paused
+    readonly property bool failing: errorCount > 0
+    readonly property real countdownMs: paused ? remainingMs : Math.max(0, nextDueMs - now)
+
+    implicitHeight: Theme.rowHeight
+    color: failing ? Theme.errorRow : (index % 2 ? Theme.stripe : Theme.card)
+
+    ToolTip.visible: failing && hover.hovered
+    ToolTip.delay: 250
+    ToolTip.text: "Last error (" + Format.count(errorCount) + " in all): " + lastError
+
+    // The last value over the worst one, right-aligned, or a dash before the first fire.
+    component TimingCell: Column {
+        property real lastMs
+        property real maxMs
+        property bool fired
+
+        Text {
+            objectName: "lastText"
+            width: parent.width
+            horizontalAlignment: Text.AlignRight
+            text: parent.fired ? Format.duration(parent.lastMs) : "–"
+            font.pixelSize: 12
+            font.family: Theme.monoFamily
+            color: Theme.text
+        }
+        Text {
+            objectName: "maxText"
+            width: parent.width
+            visible: parent.fired
+            horizontalAlignment: Text.AlignRight
+            text: "max " + Format.duration(parent.maxMs)
+            font.pixelSize: 10
+            font.family: Theme.monoFamily
+            color: Theme.muted
+        }
+    }
+
+    HoverHandler {
+        id: hover
+    }
+    Rectangle {
+        visible: row.failing
+        width: 3
+        height: parent.height
+        color: Theme.error
+    }
+    Rectangle {
+        anchors.bottom: parent.bottom
+        width: parent.width
+        height: 1
+        color: Theme.border
+        opacity: 0.6
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        anchors.leftMargin: 12
+        anchors.rightMargin: 12
+        spacing: Theme.spacing
+
+        Item {
+            Layout.preferredWidth: Theme.colState
+            Layout.fillHeight: true
+            Rectangle {
+                anchors.verticalCenter: parent.verticalCenter
+                width: stateText.implicitWidth + 18
+                height: 20
+                radius: 10
+                color: row.paused ? Theme.pausedSoft : Theme.activeSoft
+                Text {
+                    id: stateText
+                    objectName: "stateText"
+                    anchors.centerIn: parent
+                    text: row.paused ? "Paused" : "Active"
+                    font.pixelSize: 11
+                    font.weight: Font.DemiBold
+                    color: row.paused ? Theme.paused : Theme.active
+                }
+            }
+        }
+        Text {
+            objectName: "idText"
+            Layout.preferredWidth: Theme.colId
+            text: "#" + row.timerId
+            font.pixelSize: Theme.fontSize
+            font.family: Theme.monoFamily
+            color: Theme.muted
+        }
+        Text {
+            objectName: "labelText"
+            Layout.fillWidth: true
+            Layout.minimumWidth: 80
+            text: row.label.length ? row.label : "(no label)"
+            font.pixelSize: Theme.fontSize
+            font.weight: Font.Medium
+            color: row.label.length ? Theme.text : Theme.muted
+            elide: Text.ElideMiddle
+        }
+        Text {
+            objectName: "scheduleText"
+            Layout.preferredWidth: Theme.colSchedule
+            text: Format.schedule(row.kind === TimerListModel.Interval, row.intervalMs)
+            font.pixelSize: 12
+            color: Theme.text
+            elide: Text.ElideRight
+        }
+        CountdownBar {
+            Layout.preferredWidth: Theme.colCountdown
+            remainingMs: row.countdownMs
+            intervalMs: row.intervalMs
+            paused: row.paused
+        }
+        Text {
+            objectName: "firesText"
+            Layout.preferredWidth: Theme.colFires
+            horizontalAlignment: Text.AlignRight
+            text: Format.count(row.fireCount)
+            font.pixelSize: Theme.fontSize
+            font.family: Theme.monoFamily
+            color: Theme.text
+        }
+        Text {
+            objectName: "rateText"
+            Layout.preferredWidth: Theme.colRate
+            horizontalAlignment: Text.AlignRight
+            text: Format.rate(row.firesPerSecond)
+            font.pixelSize: Theme.fontSize
+            font.family: Theme.monoFamily
+            color: Theme.text
+        }
+        Text {
+            objectName: "skippedText"
+            Layout.preferredWidth: Theme.colSkipped
+            horizontalAlignment: Text.AlignRight
+            text: Format.count(row.skippedTicks)
+            font.pixelSize: Theme.fontSize
+            font.family: Theme.monoFamily
+            color: row.skippedTicks > 0 ? Theme.paused : Theme.muted
+        }
+        Text {
+            objectName: "errorsText"
+            Layout.preferredWidth: Theme.colErrors
+            horizontalAlignment: Text.AlignRight
+            text: Format.count(row.errorCount)
+            font.pixelSize: Theme.fontSize
+            font.family: Theme.monoFamily
+            font.weight: row.failing ? Font.Bold : Font.Normal
+            color: row.failing ? Theme.error : Theme.muted
+        }
+        TimingCell {
+            objectName: "latenessCell"
+            Layout.preferredWidth: Theme.colLateness
+            lastMs: row.lastLatenessMs
+            maxMs: row.maxLatenessMs
+            fired: row.fireCount > 0
+        }
+        TimingCell {
+            objectName: "callbackCell"
+            Layout.preferredWidth: Theme.colCallback
+            lastMs: row.lastCallbackMs
+            maxMs: row.maxCallbackMs
+            fired: row.fireCount > 0
+        }
+        Row {
+            Layout.preferredWidth: Theme.colActions
+            layoutDirection: Qt.RightToLeft
+            spacing: 6
+            ActionButton {
+                objectName: "stopButton"
+                text: "Stop"
+                tint: Theme.error
+                onClicked: row.timerModel.stop(row.timerId)
+            }
+            ActionButton {
+                objectName: "pauseButton"
+                width: 74
+                text: row.paused ? "Resume" : "Pause"
+                tint: row.paused ? Theme.active : Theme.paused
+                onClicked: row.paused ? row.timerModel.resume(row.timerId)
+                                      : row.timerModel.pause(row.timerId)
+            }
+        }
+    }
+}

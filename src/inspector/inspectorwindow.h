@@ -1,0 +1,106 @@
+// InspectorWindow: the live timer inspector of one TimerManager, as a Qt Quick window.
+//
+// How a host uses it (the `havel --inspector [--screenshot FILE.png] script.hv` case):
+//
+//     int main(int argc, char **argv)
+//     {
+//         // 1. Before QGuiApplication: without a display Qt would abort with an unhelpful
+//         //    "could not connect to display"; say how to run headless instead.
+//         if (const QString problem = havel::InspectorWindow::displayError(); !problem.isEmpty()) {
+//             fprintf(stderr, "%s\n", qPrintable(problem));
+//             return 64;                                  // usage error
+//         }
+//         QGuiApplication app(argc, argv);
+//         havel::TimerManager timers;                     // the script's timers
+//         // ... start the interpreter thread; it creates timers on `timers` ...
+//
+//         havel::InspectorWindow inspector(&timers);      // GUI thread
+//         if (!inspector.show()) {                        // loads the QML module from resources
+//             fprintf(stderr, "%s\n", qPrintable(inspector.errorString()));
+//             return 70;
+//         }
+//         // Closing the window ends the run: stop the script, then the event loop.
+//         QObject::connect(&inspector, &havel::InspectorWindow::closed, &app, &QCoreApplication::quit);
+//
+//         // --screenshot FILE.png: once the script has set up its timers (for example when the
+//         // interpreter reports its top level done, plus a second so fires/s have a window):
+//         //     inspector.grabToFile(path) ? app.exit(0) : app.exit(70);
+//         return app.exec();
+//     }
+//
+// The window never blocks on the script: it reads the manager through its any-thread observer
+// interface (TimerManager::snapshot(), polled at 10 Hz on the GUI thread) and controls timers
+// through the any-thread control calls, so a busy interpreter thread cannot freeze it.
+#pragma once
+
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QString>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QQmlEngine;
+class QQuickWindow;
+QT_END_NAMESPACE
+
+namespace havel {
+
+class TimerFilterModel;
+class TimerListModel;
+class TimerManager;
+
+//! Creates, shows and grabs the inspector window for one TimerManager.
+//!
+//! Thread: GUI thread only (the thread of QGuiApplication); construct it there, after the
+//! QGuiApplication. The manager may be driven from any other threads meanwhile, and must
+//! outlive this object.
+class InspectorWindow : public QObject
+{
+    Q_OBJECT
+
+public:
+    //! Prepares the models for @p manager; no window exists until show().
+    explicit InspectorWindow(TimerManager *manager, QObject *parent = nullptr);
+    //! Closes and destroys the window; leaves the manager and its timers alone.
+    ~InspectorWindow() override;
+
+    //! Creates the window from the Havel.Inspector QML module (compiled into the resources)
+    //! and shows it. Returns false, with errorString() set, if the QML fails to load.
+    //! Calling it again shows the existing window.
+    bool show();
+    //! Polls the manager, renders the window now and saves it to @p path (format from the
+    //! suffix, PNG recommended). Shows the window first if needed. Works with
+    //! QT_QPA_PLATFORM=offscreen. Returns false, with errorString() set, on failure.
+    bool grabToFile(const QString &path);
+
+    //! Why show() or grabToFile() failed.
+    QString errorString() const;
+    //! The window, or null before show().
+    QQuickWindow *window() const;
+    //! The unfiltered model the window shows.
+    TimerListModel *model() const;
+
+    //! Call before constructing QGuiApplication. Empty if a window can be opened (a display is
+    //! set, or QT_QPA_PLATFORM names a platform that needs none, such as offscreen); otherwise
+    //! a message for the user that says how to run headless (xvfb-run, or offscreen with
+    //! --screenshot).
+    static QString displayError();
+
+Q_SIGNALS:
+    //! The user closed the window. The host should end the run.
+    void closed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    QPointer<TimerManager> m_manager;
+    std::unique_ptr<TimerListModel> m_model;
+    std::unique_ptr<TimerFilterModel> m_filterModel;
+    std::unique_ptr<QQmlEngine> m_engine;
+    std::unique_ptr<QQuickWindow> m_window;
+    QString m_error;
+};
+
+} // namespace havel

@@ -1,0 +1,129 @@
+#include "timerfiltermodel.h"
+
+#include "timerlistmodel.h"
+
+#include <QtCore/QMetaEnum>
+
+namespace havel {
+
+namespace {
+
+using Roles = TimerListModel::Roles;
+
+bool startsDescending(int role)
+{
+    switch (role) {
+    case Roles::IdRole:
+    case Roles::KindRole:
+    case Roles::LabelRole:
+    case Roles::StateRole:
+    case Roles::NextDueMsRole:
+    case Roles::RemainingMsRole:
+    case Roles::LastErrorRole:
+        return false;
+    default:
+        return true;
+    }
+}
+
+template<typename Enum>
+QString enumKey(const QVariant &value)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<Enum>().valueToKey(int(value.value<Enum>())));
+}
+
+} // namespace
+
+TimerFilterModel::TimerFilterModel(QObject *parent) : QSortFilterProxyModel(parent)
+{
+    setDynamicSortFilter(true);
+    setSortRole(Roles::IdRole);
+    sort(0, Qt::AscendingOrder);
+}
+
+QString TimerFilterModel::filterText() const
+{
+    return m_filterText;
+}
+
+void TimerFilterModel::setFilterText(const QString &text)
+{
+    if (text == m_filterText)
+        return;
+    m_filterText = text;
+    invalidateFilter();
+    Q_EMIT filterTextChanged();
+}
+
+int TimerFilterModel::sortKey() const
+{
+    return sortRole();
+}
+
+bool TimerFilterModel::descending() const
+{
+    return sortOrder() == Qt::DescendingOrder;
+}
+
+void TimerFilterModel::sortBy(int role)
+{
+    setSort(role, role == sortRole() ? !descending() : startsDescending(role));
+}
+
+void TimerFilterModel::setSort(int role, bool descending)
+{
+    if (role == sortRole() && descending == this->descending())
+        return;
+    setSortRole(role);
+    sort(0, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    Q_EMIT sortChanged();
+}
+
+bool TimerFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QString needle = m_filterText.trimmed();
+    if (needle.isEmpty())
+        return true;
+    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    const auto contains = [&needle](const QString &text) {
+        return text.contains(needle, Qt::CaseInsensitive);
+    };
+    const QString id = index.data(Roles::IdRole).toString();
+    return contains(index.data(Roles::LabelRole).toString())
+            || contains(index.data(Roles::LastErrorRole).toString())
+            || contains(enumKey<TimerListModel::Kind>(index.data(Roles::KindRole)))
+            || contains(enumKey<TimerListModel::State>(index.data(Roles::StateRole)))
+            || needle == id || needle == QLatin1Char('#') + id;
+}
+
+bool TimerFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const QVariant l = left.data(sortRole());
+    const QVariant r = right.data(sortRole());
+    int order = 0;
+    switch (sortRole()) {
+    case Roles::LabelRole:
+    case Roles::LastErrorRole:
+        order = l.toString().compare(r.toString(), Qt::CaseInsensitive);
+        break;
+    case Roles::KindRole:
+        order = int(l.value<TimerListModel::Kind>()) - int(r.value<TimerListModel::Kind>());
+        break;
+    case Roles::StateRole:
+        order = int(l.value<TimerListModel::State>()) - int(r.value<TimerListModel::State>());
+        break;
+    default: {
+        const QPartialOrdering o = QVariant::compare(l, r);
+        order = o == QPartialOrdering::Less ? -1 : o == QPartialOrdering::Greater ? 1 : 0;
+        break;
+    }
+    }
+    if (order != 0)
+        return order < 0;
+    // Ties keep creation order whichever way the sort goes.
+    const quint64 leftId = left.data(Roles::IdRole).toULongLong();
+    const quint64 rightId = right.data(Roles::IdRole).toULongLong();
+    return descending() ? leftId > rightId : leftId < rightId;
+}
+
+} // namespace havel

@@ -1,0 +1,459 @@
+#include "timerlistmodel.h"
+
+#include "timermanager.h"
+
+#include <algorithm>
+
+namespace havel {
+
+namespace {
+
+using namespace std::chrono;
+
+qint64 steadyNowNs()
+{
+    return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+double toMs(nanoseconds ns)
+{
+    return duration<double, std::milli>(ns).count();
+}
+
+// One bit per role, so that a poll can tell views exactly which roles of a range changed.
+constexpr quint32 roleBit(int role)
+{
+    return 1u << (role - TimerListModel::IdRole);
+}
+
+QList<int> rolesOf(quint32 bits)
+{
+    QList<int> roles;
+    for (int role = TimerListModel::IdRole; bits; ++role, bits >>= 1) {
+        if (bits & 1u)
+            roles.append(role);
+    }
+    return roles;
+}
+
+constexpr int kDefaultPollIntervalMs = 100;
+
+} // namespace
+
+TimerListModel::TimerListModel(TimerManager *manager, QObject *parent)
+    : QAbstractListModel(parent), m_manager(manager)
+{
+    m_latenessHistory.reserve(kLatenessHistoryLength);
+    connect(&m_pollTimer, &QTimer::timeout, this, &TimerListModel::refresh);
+    m_pollTimer.start(kDefaultPollIntervalMs);
+    scheduleRefresh();
+}
+
+TimerListModel::~TimerListModel() = default;
+
+void TimerListModel::setManager(TimerManager *manager)
+{
+    if (m_manager == manager)
+        return;
+    clearRows();
+    m_manager = manager;
+    scheduleRefresh();
+}
+
+TimerManager *TimerListModel::manager() const
+{
+    return m_manager;
+}
+
+int TimerListModel::pollInterval() const
+{
+    return m_pollTimer.isActive() ? m_pollTimer.interval() : 0;
+}
+
+void TimerListModel::setPollInterval(int ms)
+{
+    if (ms == pollInterval())
+        return;
+    if (ms > 0)
+        m_pollTimer.start(ms);
+    else
+        m_pollTimer.stop();
+    Q_EMIT pollIntervalChanged();
+}
+
+int TimerListModel::rowCount(const QModelIndex &parent) const
+{
+    // A flat list: only the invisible root has children.
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant TimerListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows[size_t(index.row())];
+    const TimerStatus &s = row.status;
+    switch (role) {
+    case IdRole:
+        return QVariant::fromValue(s.id);
+    case KindRole:
+        return QVariant::fromValue(s.kind == TimerKind::Interval ? Kind::Interval : Kind::Timeout);
+    case LabelRole:
+        return s.label;
+    case IntervalMsRole:
+        return QVariant::fromValue(qint64(s.interval.count()));
+    case StateRole:
+        return QVariant::fromValue(s.state == TimerState::Paused ? State::Paused : State::Active);
+    case NextDueMsRole:
+        return duration<double, std::milli>(s.nextDue.time_since_epoch()).count();
+    case RemainingMsRole:
+        return toMs(s.remaining);
+    case FireCountRole:
+        return QVariant::fromValue(s.fireCount);
+    case FiresPerSecondRole:
+        return row.firesPerSecond;
+    case SkippedTicksRole:
+        return QVariant::fromValue(s.skippedTicks);
+    case ErrorCountRole:
+        return QVariant::fromValue(s.errorCount);
+    case LastErrorRole:
+        return s.lastError;
+    case LastLatenessMsRole:
+        return toMs(s.lastLateness);
+    case MaxLatenessMsRole:
+        return toMs(s.maxLateness);
+    case LastCallbackMsRole:
+        return toMs(s.lastCallbackDuration);
+    case MaxCallbackMsRole:
+        return toMs(s.maxCallbackDuration);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> TimerListModel::roleNames() const
+{
+    // "timerState", not "state": a delegate's own Item::state would shadow it.
+    return {
+        {IdRole, "timerId"},
+        {KindRole, "kind"},
+        {LabelRole, "label"},
+        {IntervalMsRole, "intervalMs"},
+        {StateRole, "timerState"},
+        {NextDueMsRole, "nextDueMs"},
+        {RemainingMsRole, "remainingMs"},
+        {FireCountRole, "fireCount"},
+        {FiresPerSecondRole, "firesPerSecond"},
+        {SkippedTicksRole, "skippedTicks"},
+        {ErrorCountRole, "errorCount"},
+        {LastErrorRole, "lastError"},
+        {LastLatenessMsRole, "lastLatenessMs"},
+        {MaxLatenessMsRole, "maxLatenessMs"},
+        {LastCallbackMsRole, "lastCallbackMs"},
+        {MaxCallbackMsRole, "maxCallbackMs"},
+    };
+}
+
+int TimerListModel::rowOf(quint64 id) const
+{
+    const auto it = std::lower_bound(m_rows.begin(), m_rows.end(), id,
+                                     [](const Row &row, TimerId id) { return row.status.id < id; });
+    return it != m_rows.end() && it->status.id == id ? int(it - m_rows.begin()) : -1;
+}
+
+int TimerListModel::liveCount() const
+{
+    return int(m_rows.size());
+}
+
+int TimerListModel::pausedCount() const
+{
+    return m_pausedCount;
+}
+
+double TimerListModel::firesPerSecond() const
+{
+    return m_firesPerSecond;
+}
+
+qint64 TimerListModel::totalErrors() const
+{
+    return m_totalErrors;
+}
+
+int TimerListModel::failingCount() const
+{
+    return m_failingCount;
+}
+
+QList<qreal> TimerListModel::latenessHistory() const
+{
+    return m_latenessHistory;
+}
+
+double TimerListModel::worstLatenessMs() const
+{
+    return m_worstLatenessMs;
+}
+
+double TimerListModel::steadyNowMs() const
+{
+    return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+bool TimerListModel::pause(quint64 id)
+{
+    const bool ok = m_manager && m_manager->pauseTimer(id);
+    scheduleRefresh();
+    return ok;
+}
+
+bool TimerListModel::resume(quint64 id)
+{
+    const bool ok = m_manager && m_manager->resumeTimer(id);
+    scheduleRefresh();
+    return ok;
+}
+
+bool TimerListModel::stop(quint64 id)
+{
+    const bool ok = m_manager && m_manager->stopTimer(id);
+    scheduleRefresh();
+    return ok;
+}
+
+int TimerListModel::stopAll()
+{
+    const int stopped = m_manager ? m_manager->cleanupAllTimers() : 0;
+    scheduleRefresh();
+    return stopped;
+}
+
+void TimerListModel::scheduleRefresh()
+{
+    // Queued, not direct: a button in a delegate calls in here, and refreshing at once could
+    // destroy that very delegate while its handler still runs. The registry already holds the
+    // change, so the next event loop turn shows it.
+    if (m_refreshQueued)
+        return;
+    m_refreshQueued = true;
+    QMetaObject::invokeMethod(this, &TimerListModel::refresh, Qt::QueuedConnection);
+}
+
+void TimerListModel::refresh()
+{
+    m_refreshQueued = false;
+    if (!m_manager) {
+        clearRows();
+        updateStats(0);
+        return;
+    }
+    applySnapshot(m_manager->snapshot(), steadyNowNs());
+}
+
+void TimerListModel::clearRows()
+{
+    if (m_rows.empty())
+        return;
+    beginRemoveRows({}, 0, int(m_rows.size()) - 1);
+    m_rows.clear();
+    endRemoveRows();
+}
+
+void TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
+{
+    ++m_pollSeq;
+    m_pollTimesNs[m_pollSeq % kRateSlots] = nowNs;
+
+    std::vector<TimerStatus> &timers = snapshot.timers;
+    removeVanishedRows(timers);
+
+    // Every remaining row is in the snapshot now; both are in id order. Walk them together:
+    // a run of ids the rows lack is inserted as one batch, a matching id updates its row.
+    std::vector<std::pair<int, quint32>> changed; // row, roles changed
+    double latenessSampleMs = 0;
+    size_t i = 0;
+    auto it = timers.begin();
+    while (it != timers.end()) {
+        if (i < m_rows.size() && m_rows[i].status.id == it->id) {
+            Row &row = m_rows[i];
+            const quint64 firesBefore = row.status.fireCount;
+            quint32 roles = updateRow(row, std::move(*it));
+            if (row.status.fireCount != firesBefore)
+                latenessSampleMs = std::max(latenessSampleMs, toMs(row.status.lastLateness));
+            const double rate = fireRate(row, nowNs);
+            if (rate != row.firesPerSecond) {
+                row.firesPerSecond = rate;
+                roles |= roleBit(FiresPerSecondRole);
+            }
+            row.fireHistory[m_pollSeq % kRateSlots] = row.status.fireCount;
+            if (roles)
+                changed.emplace_back(int(i), roles);
+            ++i;
+            ++it;
+            continue;
+        }
+        const TimerId nextKnown = i < m_rows.size() ? m_rows[i].status.id : InvalidTimerId;
+        const auto runEnd = nextKnown == InvalidTimerId
+                ? timers.end()
+                : std::find_if(it, timers.end(),
+                               [nextKnown](const TimerStatus &s) { return s.id == nextKnown; });
+        for (auto n = it; n != runEnd; ++n) {
+            if (n->fireCount > 0)
+                latenessSampleMs = std::max(latenessSampleMs, toMs(n->lastLateness));
+        }
+        insertRows(int(i), it, runEnd);
+        i += size_t(runEnd - it);
+        it = runEnd;
+    }
+    emitChangedRanges(changed);
+    updateStats(latenessSampleMs);
+}
+
+void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
+{
+    // Both lists are in id order: mark the rows whose id the snapshot lacks.
+    std::vector<std::pair<int, int>> runs; // first, last
+    auto it = timers.begin();
+    for (int r = 0; r < int(m_rows.size()); ++r) {
+        const TimerId id = m_rows[size_t(r)].status.id;
+        it = std::lower_bound(it, timers.end(), id,
+                              [](const TimerStatus &s, TimerId id) { return s.id < id; });
+        if (it != timers.end() && it->id == id)
+            continue;
+        if (!runs.empty() && runs.back().second == r - 1)
+            runs.back().second = r;
+        else
+            runs.emplace_back(r, r);
+    }
+    // Back to front, so that earlier runs keep their row numbers.
+    for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
+        beginRemoveRows({}, run->first, run->second);
+        m_rows.erase(m_rows.begin() + run->first, m_rows.begin() + run->second + 1);
+        endRemoveRows();
+    }
+}
+
+void TimerListModel::insertRows(int row, std::vector<TimerStatus>::iterator first,
+                                std::vector<TimerStatus>::iterator last)
+{
+    if (first == last)
+        return;
+    beginInsertRows({}, row, row + int(last - first) - 1);
+    std::vector<Row> added;
+    added.reserve(size_t(last - first));
+    for (auto it = first; it != last; ++it) {
+        Row &newRow = added.emplace_back();
+        newRow.status = std::move(*it);
+        newRow.firstPoll = m_pollSeq;
+        newRow.fireHistory[m_pollSeq % kRateSlots] = newRow.status.fireCount;
+    }
+    m_rows.insert(m_rows.begin() + row, std::make_move_iterator(added.begin()),
+                  std::make_move_iterator(added.end()));
+    endInsertRows();
+}
+
+quint32 TimerListModel::updateRow(Row &row, TimerStatus &&status)
+{
+    TimerStatus &old = row.status;
+    quint32 roles = 0;
+    const auto track = [&roles](auto &current, auto &&fresh, int role) {
+        if (current != fresh) {
+            current = std::move(fresh);
+            roles |= roleBit(role);
+        }
+    };
+    const bool wasPaused = old.state == TimerState::Paused;
+    const bool isPaused = status.state == TimerState::Paused;
+    // Time moves on by itself: an active timer's remaining time and a paused one's nextDue
+    // change on every poll without anything happening. Only report them when they mean
+    // something new (a fire, a pause, a resume), so an idle timer costs no dataChanged.
+    if (wasPaused != isPaused || isPaused)
+        track(old.remaining, status.remaining, RemainingMsRole);
+    if (wasPaused != isPaused || !isPaused)
+        track(old.nextDue, status.nextDue, NextDueMsRole);
+    track(old.state, status.state, StateRole);
+    track(old.interval, status.interval, IntervalMsRole);
+    track(old.fireCount, status.fireCount, FireCountRole);
+    track(old.skippedTicks, status.skippedTicks, SkippedTicksRole);
+    track(old.errorCount, status.errorCount, ErrorCountRole);
+    track(old.lastError, std::move(status.lastError), LastErrorRole);
+    track(old.lastLateness, status.lastLateness, LastLatenessMsRole);
+    track(old.maxLateness, status.maxLateness, MaxLatenessMsRole);
+    track(old.lastCallbackDuration, status.lastCallbackDuration, LastCallbackMsRole);
+    track(old.maxCallbackDuration, status.maxCallbackDuration, MaxCallbackMsRole);
+    track(old.label, std::move(status.label), LabelRole);
+    return roles;
+}
+
+double TimerListModel::fireRate(const Row &row, qint64 nowNs) const
+{
+    // The oldest poll both inside the window and seen by this row.
+    const quint64 oldestKept = m_pollSeq >= kRateSlots ? m_pollSeq - kRateSlots + 1 : 1;
+    quint64 from = std::max(row.firstPoll, oldestKept);
+    const qint64 windowNs = duration_cast<nanoseconds>(kRateWindow).count();
+    while (from < m_pollSeq && nowNs - m_pollTimesNs[from % kRateSlots] > windowNs)
+        ++from;
+    if (from >= m_pollSeq)
+        return 0;
+    const qint64 spanNs = nowNs - m_pollTimesNs[from % kRateSlots];
+    if (spanNs <= 0)
+        return 0;
+    const quint64 fires = row.status.fireCount - row.fireHistory[from % kRateSlots];
+    return double(fires) * 1e9 / double(spanNs);
+}
+
+void TimerListModel::emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed)
+{
+    struct Range
+    {
+        int first;
+        int last;
+        quint32 roles;
+    };
+    std::vector<Range> ranges;
+    for (const auto &[row, roles] : changed) {
+        if (!ranges.empty() && row - ranges.back().last <= kMergeGap + 1) {
+            ranges.back().last = row;
+            ranges.back().roles |= roles;
+        } else {
+            ranges.push_back({row, row, roles});
+        }
+    }
+    // Scattered changes over many rows: one covering range is cheaper for a view than many.
+    if (int(ranges.size()) > kMaxDataChangedPerPoll) {
+        Range all{ranges.front().first, ranges.back().last, 0};
+        for (const Range &range : ranges)
+            all.roles |= range.roles;
+        ranges = {all};
+    }
+    for (const Range &range : ranges)
+        Q_EMIT dataChanged(index(range.first), index(range.last), rolesOf(range.roles));
+}
+
+void TimerListModel::updateStats(double latenessSampleMs)
+{
+    int paused = 0;
+    int failing = 0;
+    double rate = 0;
+    qint64 errors = 0;
+    double worst = 0;
+    for (const Row &row : m_rows) {
+        paused += row.status.state == TimerState::Paused;
+        failing += row.status.errorCount > 0;
+        rate += row.firesPerSecond;
+        errors += qint64(row.status.errorCount);
+        worst = std::max(worst, toMs(row.status.maxLateness));
+    }
+    m_pausedCount = paused;
+    m_failingCount = failing;
+    m_firesPerSecond = rate;
+    m_totalErrors = errors;
+    m_worstLatenessMs = worst;
+    if (m_latenessHistory.size() >= kLatenessHistoryLength)
+        m_latenessHistory.removeFirst();
+    m_latenessHistory.append(latenessSampleMs);
+    Q_EMIT statsChanged();
+}
+
+} // namespace havel

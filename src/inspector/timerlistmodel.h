@@ -1,0 +1,185 @@
+// TimerListModel: the live timers of one TimerManager as a list model for the inspector.
+//
+// Design
+// ------
+// The model polls TimerManager::snapshot() on its own thread (the GUI thread) with a QTimer,
+// every pollInterval ms (100 by default, so at most about 10 updates a second). Reading a
+// snapshot takes the registry's shared lock briefly and costs the timer thread no work per fire,
+// whatever the number of timers or observers. Each poll is diffed against the rows the model
+// holds, which like the snapshot are in creation (= id) order:
+//
+//  * rows that vanished are removed in contiguous runs, rows that appeared are inserted in
+//    contiguous runs, so a cleanupAllTimers() of 10,000 timers is one beginRemoveRows();
+//  * changed rows are gathered into ranges, with gaps of a few unchanged rows merged away, and
+//    never more than kMaxDataChangedPerPoll dataChanged() signals leave one poll, however many
+//    timers fired.
+//
+// Roles hold raw values (milliseconds as numbers, kind and state as enums); the view formats
+// them. The countdown to the next fire is not a role that would change on every poll: the view
+// computes it from NextDueMsRole and steadyNowMs(), which share the steady clock's epoch.
+//
+// Fires per second come from fireCount deltas between polls over a sliding window of at most
+// kRateWindow (and kRateSlots polls), timed with the steady clock, never the wall clock.
+#pragma once
+
+#include "timertypes.h"
+
+#include <QtCore/QAbstractListModel>
+#include <QtCore/QList>
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+
+#include <array>
+#include <chrono>
+#include <vector>
+
+namespace havel {
+
+class TimerManager;
+
+//! The live timers of a TimerManager, one row per timer in creation order, refreshed by polling.
+//!
+//! Thread: lives on the GUI thread (the thread that creates it) and is used only there; it only
+//! reads the manager through its any-thread observer interface and control functions.
+//! It does not own the manager; if the manager is destroyed, the model empties itself.
+class TimerListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(int pollInterval READ pollInterval WRITE setPollInterval NOTIFY pollIntervalChanged)
+    Q_PROPERTY(int liveCount READ liveCount NOTIFY statsChanged)
+    Q_PROPERTY(int pausedCount READ pausedCount NOTIFY statsChanged)
+    Q_PROPERTY(double firesPerSecond READ firesPerSecond NOTIFY statsChanged)
+    Q_PROPERTY(qint64 totalErrors READ totalErrors NOTIFY statsChanged)
+    Q_PROPERTY(int failingCount READ failingCount NOTIFY statsChanged)
+    Q_PROPERTY(QList<qreal> latenessHistory READ latenessHistory NOTIFY statsChanged)
+    Q_PROPERTY(double worstLatenessMs READ worstLatenessMs NOTIFY statsChanged)
+
+public:
+    enum class Kind { Timeout, Interval };
+    Q_ENUM(Kind)
+    enum class State { Active, Paused };
+    Q_ENUM(State)
+
+    enum Roles {
+        IdRole = Qt::UserRole + 1, //!< TimerId (number)
+        KindRole,                  //!< Kind
+        LabelRole,                 //!< free text, for example "script.hv:12"
+        IntervalMsRole,            //!< delay of a timeout or period of an interval, ms
+        StateRole,                 //!< State
+        NextDueMsRole,             //!< when the next fire is due, steady-clock ms (see steadyNowMs)
+        RemainingMsRole,           //!< time left, frozen while paused; as of the row's last update
+        FireCountRole,             //!< callbacks run
+        FiresPerSecondRole,        //!< fires/s over the sliding window
+        SkippedTicksRole,          //!< interval ticks coalesced or missed
+        ErrorCountRole,            //!< callbacks that threw
+        LastErrorRole,             //!< message of the last throw, or empty
+        LastLatenessMsRole,        //!< callback start minus deadline of the last fire, ms
+        MaxLatenessMsRole,         //!< worst lateness, ms
+        LastCallbackMsRole,        //!< duration of the last callback, ms
+        MaxCallbackMsRole,         //!< longest callback, ms
+    };
+    Q_ENUM(Roles)
+
+    //! At most this many dataChanged() signals are emitted per poll.
+    static constexpr int kMaxDataChangedPerPoll = 16;
+    //! Changed rows separated by at most this many unchanged rows share one dataChanged().
+    static constexpr int kMergeGap = 8;
+    //! Fires/s are averaged over at most this long ...
+    static constexpr std::chrono::milliseconds kRateWindow{2000};
+    //! ... and over at most this many polls.
+    static constexpr int kRateSlots = 24;
+    //! How many polls the lateness history keeps (12 s at the default 10 Hz).
+    static constexpr int kLatenessHistoryLength = 120;
+
+    //! Observes @p manager (may be null; see setManager()). Starts polling at once.
+    explicit TimerListModel(TimerManager *manager = nullptr, QObject *parent = nullptr);
+    ~TimerListModel() override;
+
+    //! Observes @p manager instead; the rows are rebuilt on the next poll.
+    void setManager(TimerManager *manager);
+    TimerManager *manager() const;
+
+    //! Milliseconds between polls; 0 stops automatic polling (tests then call refresh()).
+    int pollInterval() const;
+    void setPollInterval(int ms);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    //! The row of timer @p id, or -1.
+    Q_INVOKABLE int rowOf(quint64 id) const;
+
+    int liveCount() const;
+    int pausedCount() const;
+    //! Sum of the live timers' fires/s.
+    double firesPerSecond() const;
+    //! Sum of the live timers' error counts.
+    qint64 totalErrors() const;
+    //! How many live timers have thrown at least once.
+    int failingCount() const;
+    //! Per poll, the worst lastLateness (ms) among the timers that fired since the previous
+    //! poll, or 0 if none fired; oldest first, at most kLatenessHistoryLength entries.
+    QList<qreal> latenessHistory() const;
+    //! The worst maxLateness (ms) of the live timers.
+    double worstLatenessMs() const;
+
+    //! Now on the steady clock, in the ms units of NextDueMsRole.
+    Q_INVOKABLE double steadyNowMs() const;
+
+    //! Pauses timer @p id. The change shows on the next event loop turn.
+    Q_INVOKABLE bool pause(quint64 id);
+    //! Resumes timer @p id with the time it had left.
+    Q_INVOKABLE bool resume(quint64 id);
+    //! Stops timer @p id; its row goes away on the next event loop turn.
+    Q_INVOKABLE bool stop(quint64 id);
+    //! Stops every timer of the manager (cleanupAllTimers()); returns how many it stopped.
+    Q_INVOKABLE int stopAll();
+
+public Q_SLOTS:
+    //! Polls the manager now and applies the difference to the rows.
+    void refresh();
+
+Q_SIGNALS:
+    void pollIntervalChanged();
+    //! The header figures changed; emitted at most once per poll.
+    void statsChanged();
+
+private:
+    struct Row
+    {
+        TimerStatus status;
+        double firesPerSecond = 0;
+        quint64 firstPoll = 0; //!< m_pollSeq when the row appeared
+        //! fireCount at poll s, at index s % kRateSlots
+        std::array<quint64, kRateSlots> fireHistory{};
+    };
+
+    void scheduleRefresh();
+    void applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
+    void removeVanishedRows(const std::vector<TimerStatus> &timers);
+    void insertRows(int row, std::vector<TimerStatus>::iterator first,
+                    std::vector<TimerStatus>::iterator last);
+    static quint32 updateRow(Row &row, TimerStatus &&status);
+    double fireRate(const Row &row, qint64 nowNs) const;
+    void emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed);
+    void clearRows();
+    void updateStats(double latenessSampleMs);
+
+    QPointer<TimerManager> m_manager;
+    QTimer m_pollTimer;
+    bool m_refreshQueued = false;
+
+    std::vector<Row> m_rows; // in id order, as the snapshot
+    quint64 m_pollSeq = 0;
+    std::array<qint64, kRateSlots> m_pollTimesNs{}; // steady ns of poll s, at s % kRateSlots
+
+    int m_pausedCount = 0;
+    int m_failingCount = 0;
+    double m_firesPerSecond = 0;
+    qint64 m_totalErrors = 0;
+    double m_worstLatenessMs = 0;
+    QList<qreal> m_latenessHistory;
+};
+
+} // namespace havel
