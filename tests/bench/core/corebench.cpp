@@ -1,0 +1,158 @@
+#include "corebench.h"
+
+#include "procstats.h"
+
+#include <timermanager.h>
+
+#include <QtCore/QEventLoop>
+
+#include <future>
+#include <thread>
+
+namespace havel::bench {
+
+using namespace std::chrono_literals;
+
+std::int64_t CoreBench::drainTimerThread(TimerManager &manager)
+{
+    std::promise<std::int64_t> drained;
+    std::future<std::int64_t> result = drained.get_future();
+    QMetaObject::invokeMethod(
+            &manager, [&drained] { drained.set_value(nowNs()); }, Qt::QueuedConnection);
+    return result.get();
+}
+
+int CoreBench::timerThreadId(TimerManager &manager)
+{
+    int tid = 0;
+    QMetaObject::invokeMethod(
+            &manager, [&tid] { tid = ProcStats::currentThreadId(); },
+            Qt::BlockingQueuedConnection);
+    return tid;
+}
+
+void CoreBench::createCancel(std::uint32_t n, IndexOrder::Kind order)
+{
+    TimerManager manager;
+    const int timerTid = timerThreadId(manager);
+    const std::vector<std::uint32_t> cancelOrder = IndexOrder::indexes(order, n);
+    std::vector<TimerId> ids(n);
+    const ProcStats::ThreadSample timerBefore = ProcStats::thread(timerTid);
+
+    CreateCancelTimes times;
+    times.startNs = nowNs();
+    for (std::uint32_t i = 0; i < n; ++i)
+        ids[i] = manager.setTimeout(&m_context, kLongDelay, [] { });
+    times.createdNs = nowNs();
+    std::uint32_t cancelled = 0;
+    for (const std::uint32_t index : cancelOrder)
+        cancelled += manager.stopTimer(ids[index]) ? 1 : 0;
+    times.callsDoneNs = nowNs();
+    times.drainedNs = drainTimerThread(manager);
+    const ProcStats::ThreadSample timer =
+            ProcStats::difference(timerBefore, ProcStats::thread(timerTid));
+
+    createCancelResult(order, n, times)
+            .add("timer_thread_cpu_ms", double(timer.cpuNs) / 1e6)
+            .add("timer_thread_wakeups", timer.voluntarySwitches)
+            .add("ok", cancelled == n && manager.activeTimerCount() == 0)
+            .print();
+}
+
+void CoreBench::fire(std::uint32_t n, std::chrono::milliseconds delay)
+{
+    TimerManager manager;
+    QEventLoop loop;
+    std::uint32_t fired = 0;
+    FireTimes times;
+    const auto callback = [&] {
+        if (fired == 0)
+            times.firstNs = nowNs();
+        if (++fired == n) {
+            times.lastNs = nowNs();
+            loop.quit();
+        }
+    };
+
+    times.startNs = nowNs();
+    for (std::uint32_t i = 0; i < n; ++i)
+        manager.setTimeout(&m_context, delay, callback);
+    times.createdNs = nowNs();
+    // Callbacks run on this thread, so none can have run before the loop starts.
+    loop.exec();
+
+    fireResult(delay, n, times).add("ok", fired == n).print();
+}
+
+void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
+{
+    TimerManager manager;
+    for (std::uint32_t i = 0; i < k; ++i)
+        manager.setTimeout(&m_context, kLongDelay, [this] { ++m_sink; });
+    // The measured timers start once the timer thread has the K others in its queue.
+    drainTimerThread(manager);
+
+    QEventLoop loop;
+    LatenessSamples samples(count);
+    std::uint32_t fired = 0;
+    for (const std::uint32_t i : IndexOrder::indexes(IndexOrder::Random, count)) {
+        const std::int64_t delayNs = std::chrono::nanoseconds(latenessDelay(i, count)).count();
+        samples.callDueNs[i] = nowNs() + delayNs;
+        manager.setTimeout(&m_context, latenessDelay(i, count), [&, i] {
+            samples.ranNs[i] = nowNs();
+            if (++fired == count)
+                loop.quit();
+        });
+        samples.returnDueNs[i] = nowNs() + delayNs;
+    }
+    loop.exec();
+
+    latenessResult(k, samples)
+            .add("ok", fired == count && manager.activeTimerCount() == qsizetype(k))
+            .print();
+}
+
+void CoreBench::memory(std::uint32_t n)
+{
+    TimerManager manager;
+    drainTimerThread(manager);
+    const std::int64_t beforeBytes = ProcStats::residentBytes();
+    // Each timer gets its own closure with some captured state, as a script's would.
+    for (std::uint32_t i = 0; i < n; ++i)
+        manager.setTimeout(&m_context, kLongDelay, [sink = &m_sink, i] { *sink += i; });
+    drainTimerThread(manager);
+    const std::int64_t afterBytes = ProcStats::residentBytes();
+
+    memoryResult(n, beforeBytes, afterBytes)
+            .add("ok", manager.activeTimerCount() == qsizetype(n))
+            .print();
+}
+
+void CoreBench::idle(std::uint32_t n, std::chrono::milliseconds window)
+{
+    TimerManager manager;
+    const int timerTid = timerThreadId(manager);
+    const int contextTid = ProcStats::currentThreadId();
+    for (std::uint32_t i = 0; i < n; ++i)
+        manager.setInterval(&m_context, kLongDelay, [this] { ++m_sink; });
+    drainTimerThread(manager);
+
+    // This thread sits in its event loop meanwhile, as an idle interpreter would; the sampler
+    // is a thread of its own that only sleeps.
+    QEventLoop loop;
+    IdleWindow::Result result;
+    std::thread sampler([&] {
+        result = IdleWindow::measure(200ms, window);
+        QMetaObject::invokeMethod(&loop, &QEventLoop::quit, Qt::QueuedConnection);
+    });
+    loop.exec();
+    sampler.join();
+
+    idleResult(n, result)
+            .add("timer_thread_wakeups", result.perThread[timerTid].voluntarySwitches)
+            .add("context_thread_wakeups", result.perThread[contextTid].voluntarySwitches)
+            .add("ok", manager.activeTimerCount() == qsizetype(n))
+            .print();
+}
+
+} // namespace havel::bench

@@ -1,0 +1,267 @@
+'use strict';
+// Runs every benchmark of issue 5 several times, interleaved, and prints a Markdown table of
+// medians with ratios against Node.js. run-benchmarks.sh builds the programs and calls this.
+//
+//   node run-benchmarks.js --bench-dir DIR [--havel PATH] [--rounds 5] [--quick]
+//                          [--out table.md] [--raw results.jsonl]
+//
+// Every measurement is one fresh process, so that no workload inherits another's heap or
+// threads. Each round runs every workload once for every implementation, rotating which
+// implementation goes first, so that the machine's noise falls on all of them alike; the
+// table shows the median over the rounds.
+
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const HERE = __dirname;
+const NODE_PEER = path.join(HERE, 'peers', 'node', 'timers-bench.js');
+const IMPLS = ['havel', 'node', 'old_havel'];
+const OLD_N = 2000;
+
+function parseArgs(argv) {
+  const options = { rounds: 5, benchDir: null, havel: null, quick: false, out: null, raw: null };
+  for (let i = 2; i < argv.length; i++) {
+    const value = () => argv[++i];
+    switch (argv[i]) {
+      case '--bench-dir': options.benchDir = value(); break;
+      case '--havel': options.havel = value(); break;
+      case '--rounds': options.rounds = Number(value()); break;
+      case '--quick': options.quick = true; break;
+      case '--out': options.out = value(); break;
+      case '--raw': options.raw = value(); break;
+      default:
+        process.stderr.write(`run-benchmarks.js: unknown argument ${argv[i]}\n`);
+        process.exit(64);
+    }
+  }
+  if (!options.benchDir || !(options.rounds >= 1)) {
+    process.stderr.write('usage: node run-benchmarks.js --bench-dir DIR [--havel PATH] '
+        + '[--rounds N] [--quick] [--out FILE] [--raw FILE]\n');
+    process.exit(64);
+  }
+  return options;
+}
+
+// One group per workload and parameter; each maps an implementation to the command that
+// measures it. Sizes: 100k timers for Havel and Node, 2000 for the old design (a thread each).
+function groups(options) {
+  const havelBench = path.join(options.benchDir, 'havel-bench');
+  const oldBench = path.join(options.benchDir, 'havel-bench-old');
+  const n = options.quick ? 10000 : 100000;
+  const oldN = options.quick ? 500 : OLD_N;
+  const ks = options.quick ? [0, 10000] : [0, 10000, 100000];
+  const window = options.quick ? 1000 : 3000;
+  const commands = (args, oldArgs) => ({
+    havel: [havelBench, '--n', String(n), ...args],
+    node: [process.execPath, '--expose-gc', NODE_PEER, '--n', String(n), ...args],
+    ...(oldArgs ? { old_havel: [oldBench, '--n', String(oldN), ...oldArgs] } : {}),
+  });
+  const list = [];
+  for (const order of ['creation', 'reverse', 'random']) {
+    const args = ['--workload', 'create_cancel', '--order', order];
+    list.push({ id: `create_cancel/${order}`, commands: commands(args, args) });
+  }
+  for (const delay of [0, 1]) {
+    const args = ['--workload', 'fire', '--delay', String(delay)];
+    list.push({ id: `fire/${delay}`, commands: commands(args, args) });
+  }
+  for (const k of ks) {
+    const args = ['--workload', 'lateness', '--k', String(k)];
+    // The old design needs a thread per live timer: K = 0 only.
+    list.push({ id: `lateness/${k}`, commands: commands(args, k === 0 ? args : null) });
+  }
+  list.push({ id: 'memory', commands: commands(['--workload', 'memory'], ['--workload', 'memory']) });
+  const idle = ['--workload', 'idle', '--window', String(window)];
+  list.push({ id: 'idle', commands: commands(idle, idle) });
+
+  for (const [id, script, peer] of [
+    ['script_create_clear', 'create-clear.hv', 'script-create-clear.js'],
+    ['script_fire', 'fire-zero.hv', 'script-fire-zero.js'],
+  ]) {
+    const havelCommand = options.havel
+      ? [options.havel, path.join(HERE, 'scripts', script)]
+      : null;
+    list.push({
+      id,
+      commands: {
+        ...(havelCommand ? { havel: havelCommand } : {}),
+        node: [process.execPath, path.join(HERE, 'peers', 'node', peer)],
+      },
+      skipped: havelCommand ? null : { havel: 'skipped: havel not built' },
+    });
+  }
+  return { list, n, oldN, ks };
+}
+
+function runOnce(command) {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(command[0], command.slice(1), {
+    encoding: 'utf8',
+    timeout: 300000,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, QT_LOGGING_RULES: 'havel.timers.info=false' },
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const results = [];
+  for (const line of (child.stdout || '').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      results.push({ ...JSON.parse(line), process_ms: wallMs });
+    } catch (e) {
+      // Output that is not a result (a script's own print) is ignored.
+    }
+  }
+  if (child.error || child.status !== 0 || results.length === 0) {
+    const why = child.error ? child.error.message
+      : child.status !== 0 ? `exit ${child.status}` : 'no result';
+    const stderr = (child.stderr || '').trim().split('\n').slice(-3).join(' | ');
+    return { error: `${why}${stderr ? `: ${stderr}` : ''}` };
+  }
+  return { results };
+}
+
+function median(values) {
+  const sorted = values.filter((v) => typeof v === 'number').sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function format(value) {
+  if (value === null || value === undefined) return '—';
+  const abs = Math.abs(value);
+  if (abs >= 1e6) return `${(value / 1e6).toFixed(2)} M`;
+  if (abs >= 1e4) return `${(value / 1e3).toFixed(1)} k`;
+  if (abs >= 100) return value.toFixed(0);
+  if (abs >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+// The rows of the table: which group and metric, how to aggregate, and the target if any.
+function rows(sizes) {
+  const kLabel = (k) => (k >= 1000 ? `${k / 1000}k` : String(k));
+  const n = kLabel(sizes.n);
+  const list = [];
+  for (const order of ['creation', 'reverse', 'random']) {
+    const group = `create_cancel/${order}`;
+    list.push({ group, metric: 'total_ms', label: `create+cancel ${n}, ${order} order: total ms`,
+      target: { text: '≤ 2 × Node', check: (h, nd) => h <= 2 * nd } });
+    list.push({ group, metric: 'call_rate_per_s', label: `… ${order}: calls/s` });
+    list.push({ group, metric: 'processed_rate_per_s', label: `… ${order}: processed by timer thread/s` });
+  }
+  list.push({ group: 'fire/0', metric: 'callbacks_per_s', label: `fire ${n} zero-delay: callbacks/s`,
+    target: { text: '≥ 1.0 × Node', check: (h, nd) => h >= nd } });
+  list.push({ group: 'fire/1', metric: 'callbacks_per_s', label: `fire ${n} 1 ms: callbacks/s` });
+  for (const k of sizes.ks) {
+    const group = `lateness/${k}`;
+    const last = k === sizes.ks[sizes.ks.length - 1];
+    list.push({ group, metric: 'p50_us', label: `lateness, K = ${kLabel(k)}: p50 µs` });
+    list.push({ group, metric: 'p99_us', label: `… K = ${kLabel(k)}: p99 µs`,
+      target: last ? { text: '≤ 1200 µs', check: (h) => h <= 1200 } : null });
+    list.push({ group, metric: 'max_us', label: `… K = ${kLabel(k)}: max µs` });
+    // Never early is a promise about every run: the worst (lowest) run is shown, not the median.
+    list.push({ group, metric: 'min_us', label: `… K = ${kLabel(k)}: min µs (lowest run)`, aggregate: 'min', noRatio: true,
+      target: last ? { text: '≥ 0 (never early)', check: (h) => h >= 0 } : null });
+  }
+  list.push({ group: 'memory', metric: 'bytes_per_timer', label: `memory at ${n} live: RSS bytes/timer`,
+    target: { text: '≤ Node', check: (h, nd) => h <= nd } });
+  list.push({ group: 'idle', metric: 'wakeups_per_s', label: '1000 idle 60 s intervals: wake-ups/s (highest run)',
+    aggregate: 'max', target: { text: '0 (no fire is due)', check: (h) => h <= 0 } });
+  list.push({ group: 'idle', metric: 'cpu_ms_per_s', label: '… idle: CPU ms/s' });
+  list.push({ group: 'script_create_clear', metric: 'total_ms', label: 'script: create+clear 100k: total ms' });
+  list.push({ group: 'script_fire', metric: 'total_ms', label: 'script: fire 100k zero-delay: total ms' });
+  return list;
+}
+
+function aggregate(runs, metric, how) {
+  const values = runs.map((r) => r[metric]).filter((v) => typeof v === 'number');
+  if (values.length === 0) return null;
+  if (how === 'min') return Math.min(...values);
+  if (how === 'max') return Math.max(...values);
+  return median(values);
+}
+
+function machine() {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const model = (/model name\s*:\s*(.*)/.exec(cpuinfo) || [])[1] || 'unknown';
+  const memGiB = (os.totalmem() / 2 ** 30).toFixed(1);
+  return `${os.cpus().length} CPUs (nproc), ${model}, ${memGiB} GiB RAM, `
+      + `${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+function main() {
+  const options = parseArgs(process.argv);
+  const sizes = groups(options);
+  const results = {}; // group id -> impl -> [result]
+  const errors = {};  // group id -> impl -> message
+  const raw = [];
+
+  for (let round = 0; round < options.rounds; round++) {
+    for (const group of sizes.list) {
+      const impls = IMPLS.filter((impl) => group.commands[impl]);
+      const rotated = impls.map((_, i) => impls[(i + round) % impls.length]);
+      for (const impl of rotated) {
+        process.stderr.write(`round ${round + 1}/${options.rounds}: ${group.id} ${impl}\n`);
+        const outcome = runOnce(group.commands[impl]);
+        const slot = ((results[group.id] ||= {})[impl] ||= []);
+        if (outcome.error) {
+          (errors[group.id] ||= {})[impl] = outcome.error;
+          continue;
+        }
+        for (const result of outcome.results) {
+          slot.push(result);
+          raw.push({ round: round + 1, group: group.id, ...result });
+        }
+      }
+    }
+  }
+
+  const skipped = Object.fromEntries(sizes.list.map((g) => [g.id, g.skipped || {}]));
+  const cell = (groupId, impl, row) => {
+    const reason = skipped[groupId][impl] || (errors[groupId] || {})[impl];
+    const runs = (results[groupId] || {})[impl] || [];
+    const value = aggregate(runs, row.metric, row.aggregate);
+    return { value, text: value === null ? (reason || '—') : format(value) };
+  };
+
+  const lines = [];
+  lines.push(`| Workload | Havel | Node | Havel ÷ Node | Old Havel (N = ${sizes.oldN}) | Target | Met |`);
+  lines.push('|---|---:|---:|---:|---:|---|---|');
+  const missed = [];
+  for (const row of rows(sizes)) {
+    const havel = cell(row.group, 'havel', row);
+    const node = cell(row.group, 'node', row);
+    const old = cell(row.group, 'old_havel', row);
+    const ratio = !row.noRatio && havel.value !== null && node.value
+      ? `${(havel.value / node.value).toFixed(2)}×` : '—';
+    let met = '';
+    if (row.target) {
+      if (havel.value === null || (row.target.check.length > 1 && node.value === null)) {
+        met = 'not measured';
+      } else if (row.target.check(havel.value, node.value)) {
+        met = 'yes';
+      } else {
+        met = '**no**';
+        missed.push(row.label);
+      }
+    }
+    lines.push(`| ${row.label} | ${havel.text} | ${node.text} | ${ratio} | ${old.text} | `
+        + `${row.target ? row.target.text : ''} | ${met} |`);
+  }
+
+  const header = [
+    `Machine: ${machine()}.`,
+    `Rounds: ${options.rounds}, interleaved; medians unless the row says otherwise. `
+        + `Havel and Node at N = ${sizes.n}; the old design at N = ${sizes.oldN}.`,
+    '',
+  ];
+  const table = header.concat(lines).join('\n') + '\n';
+  process.stdout.write(table);
+  if (missed.length) process.stdout.write(`\nMissed targets: ${missed.join('; ')}\n`);
+  if (options.out) fs.writeFileSync(options.out, table);
+  if (options.raw) fs.writeFileSync(options.raw, raw.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
+
+main();
