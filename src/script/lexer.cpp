@@ -1,0 +1,319 @@
+#include "lexer.h"
+
+#include <QtCore/QHash>
+
+#include <limits>
+
+namespace havel::script {
+
+namespace {
+
+const QHash<QString, TokenType> &keywords()
+{
+    static const QHash<QString, TokenType> table = {
+        {QStringLiteral("let"), TokenType::Let},       {QStringLiteral("val"), TokenType::Val},
+        {QStringLiteral("fn"), TokenType::Fn},         {QStringLiteral("return"), TokenType::Return},
+        {QStringLiteral("if"), TokenType::If},         {QStringLiteral("else"), TokenType::Else},
+        {QStringLiteral("while"), TokenType::While},   {QStringLiteral("loop"), TokenType::Loop},
+        {QStringLiteral("for"), TokenType::For},       {QStringLiteral("in"), TokenType::In},
+        {QStringLiteral("break"), TokenType::Break},   {QStringLiteral("continue"), TokenType::Continue},
+        {QStringLiteral("try"), TokenType::Try},       {QStringLiteral("catch"), TokenType::Catch},
+        {QStringLiteral("finally"), TokenType::Finally}, {QStringLiteral("throw"), TokenType::Throw},
+        {QStringLiteral("true"), TokenType::True},     {QStringLiteral("false"), TokenType::False},
+        {QStringLiteral("null"), TokenType::Null},     {QStringLiteral("nil"), TokenType::Null},
+    };
+    return table;
+}
+
+bool isIdentifierStart(QChar c)
+{
+    return c == u'_' || c.isLetter();
+}
+
+bool isIdentifierPart(QChar c)
+{
+    return c == u'_' || c.isLetterOrNumber();
+}
+
+} // namespace
+
+Lexer::Lexer(const QString &source, int firstLine) : m_source(source), m_line(firstLine) { }
+
+QChar Lexer::peek(qsizetype ahead) const
+{
+    const qsizetype at = m_current + ahead;
+    return at < m_source.size() ? m_source.at(at) : QChar();
+}
+
+QChar Lexer::advance()
+{
+    return m_source.at(m_current++);
+}
+
+bool Lexer::match(QChar expected)
+{
+    if (atEnd() || m_source.at(m_current) != expected)
+        return false;
+    ++m_current;
+    return true;
+}
+
+void Lexer::add(TokenType type)
+{
+    Token token;
+    token.type = type;
+    token.lexeme = m_source.mid(m_start, m_current - m_start);
+    token.line = m_line;
+    m_tokens.append(token);
+}
+
+void Lexer::addNewline()
+{
+    // Inside ( ) or [ ] an expression continues on the next line.
+    if (!m_brackets.isEmpty() && m_brackets.last() != u'{')
+        return;
+    if (m_tokens.isEmpty() || m_tokens.last().type == TokenType::Newline)
+        return;
+    Token token;
+    token.type = TokenType::Newline;
+    token.lexeme = QStringLiteral("\\n");
+    token.line = m_line;
+    m_tokens.append(token);
+}
+
+void Lexer::error(const QString &message)
+{
+    Token token;
+    token.type = TokenType::Error;
+    token.lexeme = message;
+    token.line = m_line;
+    m_tokens.append(token);
+    m_failed = true;
+}
+
+QList<Token> Lexer::tokenize()
+{
+    while (!atEnd() && !m_failed) {
+        m_start = m_current;
+        const QChar c = advance();
+        switch (c.unicode()) {
+        case u' ': case u'\t': case u'\r':
+            break;
+        case u'\n':
+            addNewline();
+            ++m_line;
+            break;
+        case u'(': m_brackets.append(c); add(TokenType::LeftParen); break;
+        case u'[': m_brackets.append(c); add(TokenType::LeftBracket); break;
+        case u'{': m_brackets.append(c); add(TokenType::LeftBrace); break;
+        case u')': case u']': case u'}':
+            // A stray closer is the parser's business; only pop a bracket that is open.
+            if (!m_brackets.isEmpty())
+                m_brackets.removeLast();
+            add(c == u')' ? TokenType::RightParen
+                          : c == u']' ? TokenType::RightBracket : TokenType::RightBrace);
+            break;
+        case u',': add(TokenType::Comma); break;
+        case u';': add(TokenType::Semicolon); break;
+        case u':': add(TokenType::Colon); break;
+        case u'.': add(match(u'.') ? TokenType::DotDot : TokenType::Dot); break;
+        case u'?':
+            add(match(u'?') ? TokenType::QuestionQuestion : TokenType::Question);
+            break;
+        case u'+':
+            add(match(u'+') ? TokenType::PlusPlus
+                            : match(u'=') ? TokenType::PlusEqual : TokenType::Plus);
+            break;
+        case u'-':
+            add(match(u'-') ? TokenType::MinusMinus
+                            : match(u'=') ? TokenType::MinusEqual : TokenType::Minus);
+            break;
+        case u'*':
+            add(match(u'*') ? TokenType::StarStar
+                            : match(u'=') ? TokenType::StarEqual : TokenType::Star);
+            break;
+        case u'%': add(match(u'=') ? TokenType::PercentEqual : TokenType::Percent); break;
+        case u'!': add(match(u'=') ? TokenType::BangEqual : TokenType::Bang); break;
+        case u'=':
+            add(match(u'=') ? TokenType::EqualEqual
+                            : match(u'>') ? TokenType::Arrow : TokenType::Equal);
+            break;
+        case u'<': add(match(u'=') ? TokenType::LessEqual : TokenType::Less); break;
+        case u'>': add(match(u'=') ? TokenType::GreaterEqual : TokenType::Greater); break;
+        case u'&':
+            if (match(u'&'))
+                add(TokenType::AndAnd);
+            else
+                error(QStringLiteral("Unexpected character '&'."));
+            break;
+        case u'|':
+            if (match(u'|'))
+                add(TokenType::OrOr);
+            else
+                error(QStringLiteral("Unexpected character '|'."));
+            break;
+        case u'/':
+            if (match(u'/')) {
+                while (!atEnd() && peek() != u'\n')
+                    ++m_current;
+            } else if (match(u'*')) {
+                skipBlockComment();
+            } else {
+                add(match(u'=') ? TokenType::SlashEqual : TokenType::Slash);
+            }
+            break;
+        case u'@':
+            if (m_source.mid(m_current, 4) == QLatin1String("stop")
+                && !isIdentifierPart(peek(4))) {
+                m_current += 4;
+                add(TokenType::AtStop);
+            } else {
+                error(QStringLiteral("Unexpected character '@'."));
+            }
+            break;
+        case u'"': case u'\'':
+            scanString(c, TokenType::String);
+            break;
+        default:
+            if (c == u'f' && (peek() == u'"' || peek() == u'\'')) {
+                scanString(advance(), TokenType::FString);
+            } else if (c.isDigit()) {
+                scanNumber();
+            } else if (isIdentifierStart(c)) {
+                scanIdentifier();
+            } else if (c.isHighSurrogate() || c.isLowSurrogate() || c.isSpace()) {
+                // Non-BMP symbols (emoji) and exotic spaces are only valid inside strings.
+                if (c.isSpace())
+                    break;
+                error(QStringLiteral("Unexpected character."));
+            } else {
+                error(QStringLiteral("Unexpected character '%1'.").arg(c));
+            }
+        }
+    }
+    if (!m_failed) {
+        addNewline();
+        m_start = m_current;
+        Token eof;
+        eof.type = TokenType::EndOfFile;
+        eof.line = m_line;
+        m_tokens.append(eof);
+    }
+    return m_tokens;
+}
+
+void Lexer::skipBlockComment()
+{
+    while (!atEnd()) {
+        if (peek() == u'*' && peek(1) == u'/') {
+            m_current += 2;
+            return;
+        }
+        if (advance() == u'\n')
+            ++m_line;
+    }
+    error(QStringLiteral("Unterminated block comment."));
+}
+
+void Lexer::scanString(QChar quote, TokenType type)
+{
+    const int startLine = m_line;
+    const qsizetype bodyStart = m_current;
+    while (!atEnd() && peek() != quote) {
+        if (peek() == u'\\' && m_current + 1 < m_source.size())
+            ++m_current; // the escaped character never ends the string
+        if (peek() == u'\n')
+            ++m_line;
+        ++m_current;
+    }
+    if (atEnd()) {
+        m_line = startLine;
+        error(QStringLiteral("Unterminated string."));
+        return;
+    }
+    Token token;
+    token.type = type;
+    token.lexeme = m_source.mid(bodyStart, m_current - bodyStart);
+    token.line = startLine;
+    ++m_current; // the closing quote
+    m_tokens.append(token);
+}
+
+void Lexer::scanNumber()
+{
+    const QChar first = m_source.at(m_start);
+    int base = 10;
+    if (first == u'0' && (peek() == u'x' || peek() == u'X'))
+        base = 16;
+    else if (first == u'0' && (peek() == u'b' || peek() == u'B'))
+        base = 2;
+    else if (first == u'0' && (peek() == u'o' || peek() == u'O'))
+        base = 8;
+
+    QString digits;
+    bool isFloat = false;
+    if (base != 10) {
+        ++m_current;
+        while (!atEnd() && (peek().isLetterOrNumber() || peek() == u'_')) {
+            if (peek() != u'_')
+                digits.append(peek());
+            ++m_current;
+        }
+    } else {
+        digits.append(first);
+        auto digitRun = [this, &digits] {
+            while (!atEnd() && (peek().isDigit() || (peek() == u'_' && peek(1).isDigit()))) {
+                if (peek() != u'_')
+                    digits.append(peek());
+                ++m_current;
+            }
+        };
+        digitRun();
+        // `1..5` is a range, so a dot makes a float only when a digit follows it.
+        if (peek() == u'.' && peek(1).isDigit()) {
+            isFloat = true;
+            digits.append(advance());
+            digitRun();
+        }
+        if ((peek() == u'e' || peek() == u'E')
+            && (peek(1).isDigit() || ((peek(1) == u'+' || peek(1) == u'-') && peek(2).isDigit()))) {
+            isFloat = true;
+            digits.append(advance());
+            if (peek() == u'+' || peek() == u'-')
+                digits.append(advance());
+            digitRun();
+        }
+        if (!atEnd() && isIdentifierStart(peek())) {
+            error(QStringLiteral("Invalid number literal."));
+            return;
+        }
+    }
+
+    Token token;
+    token.line = m_line;
+    token.lexeme = m_source.mid(m_start, m_current - m_start);
+    bool ok = false;
+    if (isFloat) {
+        token.type = TokenType::Float;
+        token.floatValue = digits.toDouble(&ok);
+    } else {
+        token.type = TokenType::Integer;
+        token.intValue = digits.toLongLong(&ok, base);
+    }
+    if (!ok) {
+        error(digits.isEmpty() || base != 10 ? QStringLiteral("Invalid number literal.")
+                                             : QStringLiteral("Integer literal too large."));
+        return;
+    }
+    m_tokens.append(token);
+}
+
+void Lexer::scanIdentifier()
+{
+    while (!atEnd() && isIdentifierPart(peek()))
+        ++m_current;
+    const QString text = m_source.mid(m_start, m_current - m_start);
+    add(keywords().value(text, TokenType::Identifier));
+}
+
+} // namespace havel::script

@@ -1,0 +1,143 @@
+// The heap object kinds behind Value: arrays, objects, closures, bound methods, native
+// functions and timer handles. Each is a few lines of data with its traverse/clear pair, so
+// they share one header rather than six.
+#pragma once
+
+#include "environment.h"
+#include "heap.h"
+#include "value.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QStringList>
+
+#include <functional>
+#include <vector>
+
+namespace havel::script {
+
+struct FunctionDecl;
+class Interpreter;
+
+//! Thread: the interpreter thread only (this holds for every class in this header).
+class Array final : public GcObject
+{
+public:
+    explicit Array(Heap *heap, std::vector<Value> items = {})
+        : GcObject(heap), items(std::move(items))
+    {
+    }
+    std::vector<Value> items;
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const Value &value : items) {
+            if (GcObject *object = value.gcObject())
+                visit(object);
+        }
+    }
+    void clearReferences() override { items.clear(); }
+};
+
+//! An object with insertion-ordered keys.
+class Object final : public GcObject
+{
+public:
+    explicit Object(Heap *heap) : GcObject(heap) { }
+
+    const QStringList &keys() const { return m_keys; }
+    const Value *get(const QString &key) const
+    {
+        const auto it = m_values.constFind(key);
+        return it == m_values.cend() ? nullptr : &it.value();
+    }
+    void set(const QString &key, Value value)
+    {
+        auto it = m_values.find(key);
+        if (it == m_values.end()) {
+            m_keys.append(key);
+            m_values.insert(key, std::move(value));
+        } else {
+            it.value() = std::move(value);
+        }
+    }
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const Value &value : m_values) {
+            if (GcObject *object = value.gcObject())
+                visit(object);
+        }
+    }
+    void clearReferences() override
+    {
+        m_keys.clear();
+        m_values.clear();
+    }
+
+private:
+    QStringList m_keys;
+    QHash<QString, Value> m_values;
+};
+
+//! A script function with the scope it was created in.
+class Closure final : public GcObject
+{
+public:
+    Closure(Heap *heap, const FunctionDecl *decl, std::shared_ptr<Environment> env)
+        : GcObject(heap), decl(decl), env(std::move(env))
+    {
+    }
+    const FunctionDecl *decl; //!< owned by a Program the interpreter keeps
+    std::shared_ptr<Environment> env;
+
+    void traverse(const Visitor &visit) const override
+    {
+        if (env)
+            visit(env.get());
+    }
+    void clearReferences() override { env.reset(); }
+};
+
+//! `h.stop` or `xs.push` taken as a value without calling it.
+class BoundMethod final : public GcObject
+{
+public:
+    BoundMethod(Heap *heap, Value receiver, QString name)
+        : GcObject(heap), receiver(std::move(receiver)), name(std::move(name))
+    {
+    }
+    Value receiver;
+    QString name;
+
+    void traverse(const Visitor &visit) const override
+    {
+        if (GcObject *object = receiver.gcObject())
+            visit(object);
+    }
+    void clearReferences() override { receiver = Value(); }
+};
+
+//! A built-in function. It may carry members of its own (interval.stop, timeout.cancel), which
+//! are always other built-ins, so it holds nothing the collector must see.
+class NativeFunction
+{
+public:
+    using Function = std::function<Value(Interpreter &, std::vector<Value> &args, int line)>;
+    NativeFunction(QString name, Function function)
+        : name(std::move(name)), function(std::move(function))
+    {
+    }
+    QString name;
+    Function function;
+    QHash<QString, std::shared_ptr<NativeFunction>> members;
+};
+
+//! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.
+struct TimerHandle
+{
+    quint64 id = 0;
+    bool isInterval = false;
+    qint64 intervalMs = 0;
+};
+
+} // namespace havel::script
