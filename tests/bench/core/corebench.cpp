@@ -62,6 +62,10 @@ void CoreBench::createCancel(std::uint32_t n, IndexOrder::Kind order)
 void CoreBench::fire(std::uint32_t n, std::chrono::milliseconds delay)
 {
     TimerManager manager;
+    const int timerTid = timerThreadId(manager);
+    const int contextTid = ProcStats::currentThreadId();
+    const ProcStats::ThreadSample timerBefore = ProcStats::thread(timerTid);
+    const ProcStats::ThreadSample contextBefore = ProcStats::thread(contextTid);
     QEventLoop loop;
     std::uint32_t fired = 0;
     FireTimes times;
@@ -80,8 +84,18 @@ void CoreBench::fire(std::uint32_t n, std::chrono::milliseconds delay)
     times.createdNs = nowNs();
     // Callbacks run on this thread, so none can have run before the loop starts.
     loop.exec();
+    const ProcStats::ThreadSample timer =
+            ProcStats::difference(timerBefore, ProcStats::thread(timerTid));
+    const ProcStats::ThreadSample context =
+            ProcStats::difference(contextBefore, ProcStats::thread(contextTid));
 
-    fireResult(delay, n, times).add("ok", fired == n).print();
+    // How often each side had to wake the other: one wake-up per batch is the design.
+    fireResult(delay, n, times)
+            .add("timer_thread_cpu_ms", double(timer.cpuNs) / 1e6)
+            .add("timer_thread_wakeups", timer.voluntarySwitches)
+            .add("context_thread_wakeups", context.voluntarySwitches)
+            .add("ok", fired == n)
+            .print();
 }
 
 void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
