@@ -219,9 +219,28 @@ void Lexer::scanString(QChar quote, TokenType type)
 {
     const int startLine = m_line;
     const qsizetype bodyStart = m_current;
-    while (!atEnd() && peek() != quote) {
-        if (peek() == u'\\' && m_current + 1 < m_source.size())
+    // Inside ${...} (or {...} of an f-string) quotes open nested strings, as in
+    // "${name + "!"}", so the scan counts braces and skips nested strings there.
+    int braces = 0;
+    QChar nestedQuote;
+    while (!atEnd() && (braces > 0 || peek() != quote)) {
+        const QChar c = peek();
+        if (c == u'\\' && m_current + 1 < m_source.size()) {
             ++m_current; // the escaped character never ends the string
+        } else if (braces > 0 && !nestedQuote.isNull()) {
+            if (c == nestedQuote)
+                nestedQuote = QChar();
+        } else if (braces > 0 && (c == u'"' || c == u'\'')) {
+            nestedQuote = c;
+        } else if (braces > 0 && c == u'{') {
+            ++braces;
+        } else if (braces > 0 && c == u'}') {
+            --braces;
+        } else if ((c == u'$' && peek(1) == u'{') || (type == TokenType::FString && c == u'{')) {
+            if (c == u'$')
+                ++m_current;
+            braces = 1;
+        }
         if (peek() == u'\n')
             ++m_line;
         ++m_current;

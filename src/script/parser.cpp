@@ -188,7 +188,7 @@ StmtPtr Parser::statement()
             switch (peek(1).type) {
             case TokenType::LeftParen: case TokenType::Equal: case TokenType::PlusEqual:
             case TokenType::MinusEqual: case TokenType::StarEqual: case TokenType::SlashEqual:
-            case TokenType::PercentEqual: case TokenType::Dot: case TokenType::LeftBracket:
+            case TokenType::PercentEqual: case TokenType::Dot:
             case TokenType::PlusPlus: case TokenType::MinusMinus: case TokenType::Arrow:
                 break;
             default:
@@ -823,8 +823,16 @@ ExprPtr Parser::stringLiteral(const Token &token)
     // The text up to the brace that closes the one before @p from, skipping nested braces.
     auto braced = [&](qsizetype from, qsizetype *end) {
         int depth = 1;
+        QChar quote;
         for (qsizetype i = from; i < raw.size(); ++i) {
-            if (raw.at(i) == u'{')
+            if (!quote.isNull()) {
+                if (raw.at(i) == u'\\')
+                    ++i;
+                else if (raw.at(i) == quote)
+                    quote = QChar();
+            } else if (raw.at(i) == u'"' || raw.at(i) == u'\'')
+                quote = raw.at(i);
+            else if (raw.at(i) == u'{')
                 ++depth;
             else if (raw.at(i) == u'}' && --depth == 0) {
                 *end = i;

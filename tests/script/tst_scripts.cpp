@@ -1,0 +1,127 @@
+// The script suite: runs the real `havel` binary on every tests/scripts/<feature>/<case>.hv
+// and compares its stdout, stderr and exit code with the expectations written in the
+// script's comments:
+//
+//   // expect: TEXT                 a line of stdout, in order
+//   // expect error: MESSAGE        stderr "[line L] MESSAGE", L = this comment's line; exit 65
+//   // expect runtime error: MSG    stderr "[line L] RuntimeError: MSG"; exit 70
+//   // expect stderr: TEXT          a line of stderr, verbatim, in order
+//   // expect exit: N               the exit code (default 0, or 65/70 as above)
+//   // args: --flag ...             extra command-line arguments, before the script
+#include <QtCore/QDirIterator>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtTest/QTest>
+
+namespace {
+
+struct Expectations
+{
+    QStringList stdoutLines;
+    QStringList stderrLines;
+    QStringList args;
+    int exitCode = 0;
+};
+
+Expectations readExpectations(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
+    static const QRegularExpression directive(
+            QStringLiteral(R"(//\s*(expect|expect error|expect runtime error|expect stderr|expect exit|args):(?: (.*))?$)"));
+    Expectations expected;
+    bool exitGiven = false;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QRegularExpressionMatch match = directive.match(lines.at(i));
+        if (!match.hasMatch())
+            continue;
+        const QString kind = match.captured(1);
+        const QString text = match.captured(2);
+        const int line = int(i) + 1;
+        if (kind == QLatin1String("expect")) {
+            expected.stdoutLines.append(text);
+        } else if (kind == QLatin1String("expect error")) {
+            expected.stderrLines.append(QStringLiteral("[line %1] %2").arg(line).arg(text));
+            if (!exitGiven)
+                expected.exitCode = 65;
+        } else if (kind == QLatin1String("expect runtime error")) {
+            expected.stderrLines.append(QStringLiteral("[line %1] RuntimeError: %2").arg(line).arg(text));
+            if (!exitGiven)
+                expected.exitCode = 70;
+        } else if (kind == QLatin1String("expect stderr")) {
+            expected.stderrLines.append(text);
+        } else if (kind == QLatin1String("expect exit")) {
+            expected.exitCode = text.toInt();
+            exitGiven = true;
+        } else {
+            expected.args = text.split(u' ', Qt::SkipEmptyParts);
+        }
+    }
+    return expected;
+}
+
+QStringList outputLines(const QByteArray &bytes)
+{
+    QString text = QString::fromUtf8(bytes);
+    if (text.endsWith(u'\n'))
+        text.chop(1);
+    return text.isEmpty() ? QStringList() : text.split(u'\n');
+}
+
+} // namespace
+
+//! Thread: the test's main thread; havel runs as a child process.
+class tst_Scripts : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void run_data();
+    void run();
+};
+
+void tst_Scripts::run_data()
+{
+    QTest::addColumn<QString>("path");
+    const QDir root(QStringLiteral(HAVEL_SCRIPTS_DIR));
+    QStringList paths;
+    QDirIterator it(root.path(), {QStringLiteral("*.hv")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        paths.append(it.next());
+    paths.sort();
+    QVERIFY2(paths.size() > 10, "no scripts found under tests/scripts");
+    for (const QString &path : paths)
+        QTest::newRow(qPrintable(root.relativeFilePath(path))) << path;
+}
+
+void tst_Scripts::run()
+{
+    QFETCH(QString, path);
+    const Expectations expected = readExpectations(path);
+
+    QProcess havel;
+    havel.setProgram(QStringLiteral(HAVEL_BINARY));
+    havel.setArguments(QStringList(expected.args) << path);
+    havel.setWorkingDirectory(QFileInfo(path).absolutePath());
+    havel.start();
+    QVERIFY2(havel.waitForStarted(), qPrintable(havel.errorString()));
+    // Generous: the slowest script sleeps well under a second, but sanitizer builds on a
+    // busy CI machine are slow.
+    if (!havel.waitForFinished(60'000)) {
+        havel.kill();
+        havel.waitForFinished();
+        QFAIL("havel did not finish within 60 s");
+    }
+    const QStringList out = outputLines(havel.readAllStandardOutput());
+    const QStringList err = outputLines(havel.readAllStandardError());
+    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(out, expected.stdoutLines);
+    QCOMPARE(err, expected.stderrLines);
+    QCOMPARE(havel.exitCode(), expected.exitCode);
+}
+
+QTEST_GUILESS_MAIN(tst_Scripts)
+#include "tst_scripts.moc"
