@@ -1,0 +1,103 @@
+#include <lexer.h>
+
+#include <QtTest/QTest>
+
+using havel::script::Lexer;
+using havel::script::Token;
+using havel::script::TokenType;
+
+namespace {
+
+//! "Integer(255) Dot Identifier(x) Newline EndOfFile": kinds, with values where they matter.
+QString describe(const QList<Token> &tokens)
+{
+    QStringList parts;
+    for (const Token &token : tokens) {
+        switch (token.type) {
+        case TokenType::Integer: parts.append(QStringLiteral("int(%1)").arg(token.intValue)); break;
+        case TokenType::Float: parts.append(QStringLiteral("float(%1)").arg(token.floatValue)); break;
+        case TokenType::Identifier: parts.append(QStringLiteral("id(%1)").arg(token.lexeme)); break;
+        case TokenType::String: parts.append(QStringLiteral("str(%1)").arg(token.lexeme)); break;
+        case TokenType::FString: parts.append(QStringLiteral("fstr(%1)").arg(token.lexeme)); break;
+        case TokenType::Newline: parts.append(QStringLiteral("NL")); break;
+        case TokenType::EndOfFile: parts.append(QStringLiteral("EOF")); break;
+        case TokenType::Error: parts.append(QStringLiteral("error(%1)").arg(token.lexeme)); break;
+        default: parts.append(token.lexeme);
+        }
+    }
+    return parts.join(u' ');
+}
+
+} // namespace
+
+//! Thread: the test's main thread.
+class tst_Lexer : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void tokens_data();
+    void tokens();
+    void lines();
+};
+
+void tst_Lexer::tokens_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("integer bases") << "42 0xFF 0b1010 0o17 1_000_000"
+                                   << "int(42) int(255) int(10) int(15) int(1000000) NL EOF";
+    QTest::newRow("floats") << "3.14 1000.0 1e3" << "float(3.14) float(1000) float(1000) NL EOF";
+    QTest::newRow("range is not a float") << "1..5" << "int(1) .. int(5) NL EOF";
+    QTest::newRow("operators") << "a += b ** c ?? d => e" << "id(a) += id(b) ** id(c) ?? id(d) => id(e) NL EOF";
+    QTest::newRow("increments") << "i++ j--" << "id(i) ++ id(j) -- NL EOF";
+    QTest::newRow("comparison") << "a <= b != c == d" << "id(a) <= id(b) != id(c) == id(d) NL EOF";
+    QTest::newRow("line comment") << "a // b c\nd" << "id(a) NL id(d) NL EOF";
+    QTest::newRow("block comment") << "a /* b\n c */ d" << "id(a) id(d) NL EOF";
+    QTest::newRow("newline inside parens dropped") << "f(a,\n b)" << "id(f) ( id(a) , id(b) ) NL EOF";
+    QTest::newRow("newline inside brackets dropped") << "[1,\n2]" << "[ int(1) , int(2) ] NL EOF";
+    QTest::newRow("newline inside braces kept") << "{a\nb}" << "{ id(a) NL id(b) } NL EOF";
+    QTest::newRow("fn body inside parens keeps newlines") << "f(fn() {\na\nb\n})"
+                                                          << "id(f) ( fn ( ) { NL id(a) NL id(b) NL } ) NL EOF";
+    QTest::newRow("blank lines collapse") << "a\n\n\nb" << "id(a) NL id(b) NL EOF";
+    QTest::newRow("strings keep raw body") << R"("a\n$b" 'c')" << R"(str(a\n$b) str(c) NL EOF)";
+    QTest::newRow("nested string in interpolation") << R"("${a + "!"}")" << R"(str(${a + "!"}) NL EOF)";
+    QTest::newRow("f-string") << R"(f"x = {x}")" << "fstr(x = {x}) NL EOF";
+    QTest::newRow("f as a name") << "f(1)" << "id(f) ( int(1) ) NL EOF";
+    QTest::newRow("emoji in string") << "\"⏰🎉\"" << "str(⏰🎉) NL EOF";
+    QTest::newRow("keywords") << "let val fn if else while loop for in break continue return"
+                              << "let val fn if else while loop for in break continue return NL EOF";
+    QTest::newRow("contextual names") << "timer mode interval timeout" << "id(timer) id(mode) id(interval) id(timeout) NL EOF";
+    QTest::newRow("nil is null") << "nil null" << "nil null NL EOF";
+    QTest::newRow("@stop") << "@stop" << "@stop NL EOF";
+    QTest::newRow("unterminated string") << "\"abc" << "error(Unterminated string.)";
+    QTest::newRow("unterminated comment") << "/* abc" << "error(Unterminated block comment.)";
+    QTest::newRow("stray character") << "a # b" << "id(a) error(Unexpected character '#'.)";
+    QTest::newRow("lone ampersand") << "a & b" << "id(a) error(Unexpected character '&'.)";
+    QTest::newRow("integer too large") << "99999999999999999999" << "error(Integer literal too large.)";
+    QTest::newRow("bad hex") << "0x" << "error(Invalid number literal.)";
+    QTest::newRow("digits then letters") << "12abc" << "error(Invalid number literal.)";
+}
+
+void tst_Lexer::tokens()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, expected);
+    QCOMPARE(describe(Lexer(source).tokenize()), expected);
+}
+
+void tst_Lexer::lines()
+{
+    const QList<Token> tokens = Lexer(QStringLiteral("a\n/* x\ny */ b\n\"multi\nline\" c")).tokenize();
+    QList<int> lines;
+    for (const Token &token : tokens) {
+        if (token.type != TokenType::Newline)
+            lines.append(token.line);
+    }
+    // a on 1; b on 3 after a two-line comment; the string starts on 4; c on 5.
+    QCOMPARE(lines, (QList<int>{1, 3, 4, 5, 5}));
+}
+
+QTEST_GUILESS_MAIN(tst_Lexer)
+#include "tst_lexer.moc"
