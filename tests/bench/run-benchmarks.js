@@ -191,6 +191,15 @@ function machine() {
       + `${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
+// The commit measured, so that a table can be traced to the code it describes.
+function revision() {
+  const git = (args) => spawnSync('git', ['-C', HERE, ...args], { encoding: 'utf8' });
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', '../../src']).stdout.trim();
+  return `${head.stdout.trim()}${dirty ? ' with uncommitted changes under src/' : ''}`;
+}
+
 function main() {
   const options = parseArgs(process.argv);
   const sizes = groups(options);
@@ -253,6 +262,9 @@ function main() {
 
   const header = [
     `Machine: ${machine()}.`,
+    `Code: ${revision()}. Command: \`tests/bench/run-benchmarks.sh ${process.argv.slice(2)
+        .filter((a, i, all) => !['--bench-dir', '--havel'].includes(a)
+            && !['--bench-dir', '--havel'].includes(all[i - 1])).join(' ')}\`.`,
     `Rounds: ${options.rounds}, interleaved; medians unless the row says otherwise. `
         + `Havel and Node at N = ${sizes.n}; the old design at N = ${sizes.oldN}.`,
     '',
