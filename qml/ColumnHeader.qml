@@ -13,6 +13,7 @@ Item {
 
     readonly property bool sorted: filterModel && filterModel.sortKey === role
 
+    objectName: "columnHeader:" + text
     implicitHeight: 30
 
     Text {

@@ -25,7 +25,14 @@ function pad2(n) {
 
 // 1234567 -> "1 234 567" (a thin space groups digits in every locale).
 function count(n) {
-    return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, "\u2009")
+    const digits = Math.round(n).toString()
+    let out = ""
+    for (let i = 0; i < digits.length; ++i) {
+        if (i > 0 && (digits.length - i) % 3 === 0)
+            out += "\u2009"
+        out += digits[i]
+    }
+    return out
 }
 
 // Fires per second: one decimal below 10, whole numbers above.

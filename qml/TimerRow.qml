@@ -40,9 +40,14 @@ Rectangle {
     implicitHeight: Theme.rowHeight
     color: failing ? Theme.errorRow : (index % 2 ? Theme.stripe : Theme.card)
 
-    ToolTip.visible: failing && hover.hovered
+    ToolTip.visible: showsTooltip
     ToolTip.delay: 250
-    ToolTip.text: "Last error (" + Format.count(errorCount) + " in all): " + lastError
+    ToolTip.text: tooltipText
+    //! A failing row shows its last error while hovered.
+    readonly property bool showsTooltip: failing && hover.hovered
+    //! The tooltip of a failing row.
+    readonly property string tooltipText: "Last error (" + Format.count(errorCount) + " in all): "
+                                          + lastError
 
     // The last value over the worst one, right-aligned, or a dash before the first fire.
     component TimingCell: Column {
@@ -141,6 +146,7 @@ Rectangle {
             elide: Text.ElideRight
         }
         CountdownBar {
+            objectName: "countdown"
             Layout.preferredWidth: Theme.colCountdown
             remainingMs: row.countdownMs
             intervalMs: row.intervalMs

@@ -302,7 +302,7 @@ void TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
             if (n->fireCount > 0)
                 latenessSampleMs = std::max(latenessSampleMs, toMs(n->lastLateness));
         }
-        insertRows(int(i), it, runEnd);
+        insertTimerRows(int(i), it, runEnd);
         i += size_t(runEnd - it);
         it = runEnd;
     }
@@ -334,8 +334,8 @@ void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
     }
 }
 
-void TimerListModel::insertRows(int row, std::vector<TimerStatus>::iterator first,
-                                std::vector<TimerStatus>::iterator last)
+void TimerListModel::insertTimerRows(int row, std::vector<TimerStatus>::iterator first,
+                                     std::vector<TimerStatus>::iterator last)
 {
     if (first == last)
         return;
@@ -388,11 +388,12 @@ quint32 TimerListModel::updateRow(Row &row, TimerStatus &&status)
 
 double TimerListModel::fireRate(const Row &row, qint64 nowNs) const
 {
-    // The oldest poll both inside the window and seen by this row.
+    // The oldest poll both inside the window and seen by this row; but always at least the
+    // previous poll, so that a GUI thread stalled for longer than the window still gets a rate.
     const quint64 oldestKept = m_pollSeq >= kRateSlots ? m_pollSeq - kRateSlots + 1 : 1;
     quint64 from = std::max(row.firstPoll, oldestKept);
     const qint64 windowNs = duration_cast<nanoseconds>(kRateWindow).count();
-    while (from < m_pollSeq && nowNs - m_pollTimesNs[from % kRateSlots] > windowNs)
+    while (from + 1 < m_pollSeq && nowNs - m_pollTimesNs[from % kRateSlots] > windowNs)
         ++from;
     if (from >= m_pollSeq)
         return 0;

@@ -158,8 +158,8 @@ private:
     void scheduleRefresh();
     void applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
     void removeVanishedRows(const std::vector<TimerStatus> &timers);
-    void insertRows(int row, std::vector<TimerStatus>::iterator first,
-                    std::vector<TimerStatus>::iterator last);
+    void insertTimerRows(int row, std::vector<TimerStatus>::iterator first,
+                         std::vector<TimerStatus>::iterator last);
     static quint32 updateRow(Row &row, TimerStatus &&status);
     double fireRate(const Row &row, qint64 nowNs) const;
     void emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed);
