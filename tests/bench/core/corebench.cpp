@@ -112,12 +112,18 @@ void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
     for (const std::uint32_t i : IndexOrder::indexes(IndexOrder::Random, count)) {
         const std::int64_t delayNs = std::chrono::nanoseconds(latenessDelay(i, count)).count();
         samples.callDueNs[i] = nowNs() + delayNs;
-        manager.setTimeout(&m_context, latenessDelay(i, count), [&, i] {
+        const TimerId id = manager.setTimeout(&m_context, latenessDelay(i, count), [&, i] {
             samples.ranNs[i] = nowNs();
             if (++fired == count)
                 loop.quit();
         });
-        samples.returnDueNs[i] = nowNs() + delayNs;
+        // The core's own deadline, taken on this thread during the call. None of these
+        // timers can have fired yet: their callbacks run on this thread.
+        const auto status = manager.timerStatus(id);
+        samples.ownDueNs[i] = status ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               status->nextDue.time_since_epoch())
+                                               .count()
+                                     : nowNs() + delayNs;
     }
     loop.exec();
 

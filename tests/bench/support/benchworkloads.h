@@ -63,14 +63,16 @@ protected:
         std::int64_t firstNs = 0;   //!< when the first callback ran
         std::int64_t lastNs = 0;    //!< when the last callback ran
     };
-    //! For measured timeout i: its deadline taken when the call began and when it returned,
-    //! and when its callback ran.
+    //! For measured timeout i: the deadline as seen when the call began, the deadline the
+    //! implementation itself took during the call, and when the callback ran.
     struct LatenessSamples
     {
         explicit LatenessSamples(std::uint32_t count)
-            : callDueNs(count), returnDueNs(count), ranNs(count) { }
+            : callDueNs(count), ownDueNs(count), ranNs(count) { }
         std::vector<std::int64_t> callDueNs;
-        std::vector<std::int64_t> returnDueNs;
+        //! Where the implementation's own deadline cannot be read, the latest it can be:
+        //! when the call returned, plus the delay.
+        std::vector<std::int64_t> ownDueNs;
         std::vector<std::int64_t> ranNs;
     };
 

@@ -109,7 +109,7 @@ void OldHavelBench::lateness(std::uint32_t count, std::uint32_t k)
             samples.ranNs[i] = nowNs();
             countdown.done();
         });
-        samples.returnDueNs[i] = nowNs() + delayNs;
+        samples.ownDueNs[i] = nowNs() + delayNs;
     }
     countdown.wait();
     const bool ok = OldHavelTimers::activeTimerCount() == k;
