@@ -1,0 +1,131 @@
+// End-to-end tests of the havel executable: the command line, exit codes, and shutdown on
+// SIGINT/SIGTERM while timers fire and callbacks are in flight.
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryFile>
+#include <QtTest/QTest>
+
+#include <csignal>
+
+namespace {
+
+//! Starts havel and returns once it has started; the caller waits for its output.
+void startHavel(QProcess &havel, const QStringList &args)
+{
+    havel.setProgram(QStringLiteral(HAVEL_BINARY));
+    havel.setArguments(args);
+    havel.start();
+    QVERIFY2(havel.waitForStarted(), qPrintable(havel.errorString()));
+}
+
+} // namespace
+
+//! Thread: the test's main thread; havel runs as a child process.
+class tst_HavelCli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void commandLine_data();
+    void commandLine();
+    void shutdownOnSignal_data();
+    void shutdownOnSignal();
+};
+
+void tst_HavelCli::commandLine_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stdoutContains");
+    QTest::addColumn<QString>("stderrContains");
+
+    QTest::newRow("help") << QStringList{"--help"} << 0 << "--exit-when-done" << "";
+    QTest::newRow("version") << QStringList{"--version"} << 0 << "havel 0." << "";
+    QTest::newRow("no script") << QStringList{} << 64 << "" << "no script given";
+    QTest::newRow("two scripts") << QStringList{"a.hv", "b.hv"} << 64 << "" << "one script at a time";
+    QTest::newRow("unknown option") << QStringList{"--bogus", "a.hv"} << 64 << "" << "Unknown option 'bogus'";
+    QTest::newRow("missing file") << QStringList{"/nonexistent/x.hv"} << 64 << ""
+                                  << "havel: cannot read '/nonexistent/x.hv'";
+    QTest::newRow("directory") << QStringList{"/"} << 64 << "" << "Is a directory";
+    QTest::newRow("eval") << QStringList{"-e", "print 6 * 7"} << 0 << "42" << "";
+    QTest::newRow("eval syntax error") << QStringList{"-e", "print ("} << 65 << ""
+                                       << "[line 1] Error at end: Expect expression.";
+    QTest::newRow("eval runtime error") << QStringList{"-e", "x = y"} << 70 << ""
+                                        << "[line 1] RuntimeError: Undefined variable 'y'.";
+    QTest::newRow("eval and file") << QStringList{"-e", "print 1", "a.hv"} << 64 << "" << "not both";
+    QTest::newRow("eval exit when done") << QStringList{"--exit-when-done", "-e", "setInterval(() => print(1), 1)"}
+                                         << 0 << "" << "";
+    QTest::newRow("timer label from eval") << QStringList{"-e", "print getTimerStatus(setTimeout(() => null, 1)).label"}
+                                           << 0 << "<eval>:1" << "";
+}
+
+void tst_HavelCli::commandLine()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stdoutContains);
+    QFETCH(QString, stderrContains);
+
+    QProcess havel;
+    startHavel(havel, args);
+    QVERIFY(havel.waitForFinished(30'000));
+    const QString out = QString::fromUtf8(havel.readAllStandardOutput());
+    const QString err = QString::fromUtf8(havel.readAllStandardError());
+    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(havel.exitCode(), exitCode);
+    QVERIFY2(out.contains(stdoutContains), qPrintable(out));
+    QVERIFY2(err.contains(stderrContains), qPrintable(err));
+    if (stderrContains.isEmpty())
+        QCOMPARE(err, QString());
+    // Usage and file errors are one line, never a crash or a wall of text.
+    if (exitCode == 64)
+        QCOMPARE(err.count(u'\n') <= 2, true);
+}
+
+void tst_HavelCli::shutdownOnSignal_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<int>("signalNumber");
+
+    // Every script prints "ready" once its timers are busy; the signal comes after that.
+    QTest::newRow("SIGTERM with callbacks in flight")
+            << "n = 0\n"
+               "for i in 1..200 { setInterval(fn() { n++; xs = [n, {v: n}] }, 1) }\n"
+               "setInterval(fn() { sleep(20) }, 5)\n"
+               "timeout 50 { print \"ready\" }\n"
+            << SIGTERM;
+    QTest::newRow("SIGINT while the body sleeps")
+            << "setInterval(() => null, 1)\ntimeout 20 { print \"ready\" }\nsleep(60000)\n" << SIGINT;
+    QTest::newRow("SIGTERM in a busy body")
+            << "print \"ready\"\nwhile true { }\n" << SIGTERM;
+    QTest::newRow("SIGTERM in a busy callback")
+            << "setTimeout(fn() { print \"ready\"; loop { } }, 5)\n" << SIGTERM;
+    QTest::newRow("SIGTERM while waiting on a handle")
+            << "h = interval 1000 { }\ntimeout 10 { print \"ready\" }\nh.wait()\n" << SIGTERM;
+}
+
+void tst_HavelCli::shutdownOnSignal()
+{
+    QFETCH(QString, script);
+    QFETCH(int, signalNumber);
+
+    QTemporaryFile file(QDir::tempPath() + QStringLiteral("/havel-XXXXXX.hv"));
+    QVERIFY(file.open());
+    file.write(script.toUtf8());
+    file.close();
+
+    QProcess havel;
+    startHavel(havel, {file.fileName()});
+    QByteArray out;
+    QTRY_VERIFY2_WITH_TIMEOUT((out += havel.readAllStandardOutput()).contains("ready"),
+                              qPrintable(QString::fromUtf8(out + havel.readAllStandardError())), 30'000);
+    ::kill(pid_t(havel.processId()), signalNumber);
+    QVERIFY2(havel.waitForFinished(30'000), "havel did not shut down after the signal");
+    // A clean shutdown: a normal exit with 128 + signal, and nothing on stderr (no warning,
+    // no sanitizer report, no half-written line).
+    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(havel.exitCode(), 128 + signalNumber);
+    QCOMPARE(QString::fromUtf8(havel.readAllStandardError()), QString());
+}
+
+QTEST_GUILESS_MAIN(tst_HavelCli)
+#include "tst_havelcli.moc"
