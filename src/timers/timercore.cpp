@@ -181,11 +181,11 @@ int TimerCore::stopAll()
         stopped = qsizetype(m_records.size());
         if (stopped == 0)
             return 0;
-        for (const auto &[id, record] : m_records) {
-            if (std::find_if(channels.begin(), channels.end(), [&](const auto &c) {
-                    return c.get() == record.channel;
-                }) == channels.end()) {
-                channels.push_back(record.channel->shared_from_this());
+        for (const auto &entry : m_records) {
+            ContextChannel *channel = entry.second.channel;
+            if (std::none_of(channels.begin(), channels.end(),
+                             [channel](const auto &c) { return c.get() == channel; })) {
+                channels.push_back(channel->shared_from_this());
             }
         }
         m_records.clear();
@@ -333,10 +333,10 @@ void TimerCore::dispatchDue(const std::vector<FiredTimer> &due, qint64 nowNs,
 
 void TimerCore::markTimerThreadDone()
 {
-    {
-        std::lock_guard lock(m_requestLock);
-        m_timerThreadDone = true;
-    }
+    // Notified under the lock: the waiter destroys the core, condition variable included,
+    // as soon as it sees the flag, so the notify must be over by then.
+    std::lock_guard lock(m_requestLock);
+    m_timerThreadDone = true;
     m_timerThreadDoneChanged.notify_all();
 }
 

@@ -16,23 +16,28 @@ void TimerSchedule::setArmed(Entry &entry, TimerId id, bool armed)
 void TimerSchedule::insert(TimerId id, qint64 dueNs, qint64 periodNs)
 {
     remove(id);
-    const auto it = m_queue.emplace(dueNs, id).first;
-    Entry &entry = m_entries[id];
-    entry = Entry{dueNs, periodNs, false};
-
     if (m_armedCount < m_maxArmed) {
-        // Room left: every entry is armed and m_boundary is end().
+        // Room left: every entry is armed and m_boundary stays end().
+        m_queue.emplace(dueNs, id);
+        Entry &entry = m_entries[id];
+        entry = Entry{dueNs, periodNs, false};
         setArmed(entry, id, true);
         ++m_armedCount;
         return;
     }
-    // The armed set is full. If the new key sorts before the first unarmed one, it belongs to
-    // the earliest entries: arm it, and disarm the entry that now falls out, which is the one
-    // just before the boundary (possibly the new one itself).
-    if (m_boundary == m_queue.end() || *it < *m_boundary) {
+    // The armed set is full. A key that sorts before the last armed one takes its place;
+    // that one becomes the first unarmed entry.
+    const Queue::iterator lastArmed = std::prev(m_boundary);
+    const Key key{dueNs, id};
+    const Queue::iterator it = m_queue.insert(key).first;
+    Entry &entry = m_entries[id];
+    entry = Entry{dueNs, periodNs, false};
+    if (key < *lastArmed) {
         setArmed(entry, id, true);
-        m_boundary = std::prev(m_boundary);
-        setArmed(m_entries[m_boundary->second], m_boundary->second, false);
+        setArmed(m_entries[lastArmed->second], lastArmed->second, false);
+        m_boundary = lastArmed;
+    } else if (m_boundary == m_queue.end() || key < *m_boundary) {
+        m_boundary = it;
     }
 }
 
