@@ -40,9 +40,6 @@ Rectangle {
     implicitHeight: Theme.rowHeight
     color: failing ? Theme.errorRow : (index % 2 ? Theme.stripe : Theme.card)
 
-    ToolTip.visible: showsTooltip
-    ToolTip.delay: 250
-    ToolTip.text: tooltipText
     //! A failing row shows its last error while hovered.
     readonly property bool showsTooltip: failing && hover.hovered
     //! The tooltip of a failing row.
@@ -78,6 +75,27 @@ Rectangle {
 
     HoverHandler {
         id: hover
+    }
+    ToolTip {
+        id: errorTip
+        objectName: "errorTip"
+        visible: row.showsTooltip
+        delay: 250
+        text: row.tooltipText
+        // Just above the row, where the pointer entered it.
+        x: Math.min(hover.point.position.x, row.width - width)
+        y: -height - 2
+        padding: 8
+        contentItem: Text {
+            text: errorTip.text
+            font.pixelSize: 12
+            color: "white"
+            wrapMode: Text.Wrap
+        }
+        background: Rectangle {
+            color: Theme.text
+            radius: 5
+        }
     }
     Rectangle {
         visible: row.failing

@@ -386,6 +386,8 @@ void tst_TimerListModel::tenThousandTimers()
     QCOMPARE(m_model->rowCount(), count);
     QCOMPARE(inserted.count(), 1);
 
+    // Time the polls without the tester, whose checks on every signal would dominate.
+    m_tester.reset();
     qint64 worstPollMs = 0;
     for (int poll = 0; poll < 10; ++poll) {
         QTest::qWait(20);

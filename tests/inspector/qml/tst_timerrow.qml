@@ -109,6 +109,10 @@ Item {
             compare(failing.tooltipText, "Last error (2 in all): kaput")
             mouseMove(failing, failing.width / 3, failing.height / 2)
             tryVerify(() => failing.showsTooltip, 2000)
+            const tip = findChild(failing, "errorTip")
+            verify(tip)
+            tryVerify(() => tip.opened, 2000)
+            compare(tip.text, failing.tooltipText)
             mouseMove(healthy, healthy.width / 3, healthy.height / 2)
             tryVerify(() => !failing.showsTooltip, 2000)
         }
