@@ -17,7 +17,7 @@ bool isAssignable(const Expr &expr)
 bool isCommandName(const QString &name)
 {
     return name == QLatin1String("print") || name == QLatin1String("println")
-        || name == QLatin1String("sleep");
+        || name == QLatin1String("sleep") || name == QLatin1String("exit");
 }
 
 bool isTimerKeyword(const QString &name)
@@ -207,7 +207,7 @@ StmtPtr Parser::statement()
 
 StmtPtr Parser::commandStatement()
 {
-    // `print a, b` and `sleep 500`: a call without parentheses, as real scripts write it.
+    // `print a, b`, `sleep 500`, `exit`: a call without parentheses, as real scripts write it.
     const Token &name = advance();
     auto call = std::make_unique<CallExpr>(name.line);
     call->callee = std::make_unique<VariableExpr>(name.line, name.lexeme);

@@ -5,6 +5,7 @@
 namespace havel::script {
 
 //! The first syntax error of a script, formatted as `[line N] Error at 'x': message`.
+//! Thread: plain value.
 struct SyntaxError
 {
     int line = 0;
