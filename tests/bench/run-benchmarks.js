@@ -232,7 +232,9 @@ function main() {
     const reason = skipped[groupId][impl] || (errors[groupId] || {})[impl];
     const runs = (results[groupId] || {})[impl] || [];
     const value = aggregate(runs, row.metric, row.aggregate);
-    return { value, text: value === null ? (reason || '—') : format(value) };
+    // A failure's message lands in a table cell: no pipes, no line breaks, kept short.
+    const why = reason ? reason.replace(/[|\n]/g, ' ').slice(0, 80) : '—';
+    return { value, text: value === null ? why : format(value) };
   };
 
   const lines = [];
