@@ -98,31 +98,30 @@ bool TimerFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &source
 
 bool TimerFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    const QVariant l = left.data(sortRole());
-    const QVariant r = right.data(sortRole());
+    const int role = sortRole();
+    const auto *timers = qobject_cast<const TimerListModel *>(sourceModel());
     int order = 0;
-    switch (sortRole()) {
-    case Roles::LabelRole:
-    case Roles::LastErrorRole:
-        order = l.toString().compare(r.toString(), Qt::CaseInsensitive);
-        break;
-    case Roles::KindRole:
-        order = int(l.value<TimerListModel::Kind>()) - int(r.value<TimerListModel::Kind>());
-        break;
-    case Roles::StateRole:
-        order = int(l.value<TimerListModel::State>()) - int(r.value<TimerListModel::State>());
-        break;
-    default: {
-        const QPartialOrdering o = QVariant::compare(l, r);
+    if (role == Roles::LabelRole || role == Roles::LastErrorRole) {
+        order = left.data(role).toString().compare(right.data(role).toString(),
+                                                   Qt::CaseInsensitive);
+    } else if (timers) {
+        // The fast path: no QVariant per comparison (see TimerListModel::numericValue).
+        const double l = timers->numericValue(left.row(), role);
+        const double r = timers->numericValue(right.row(), role);
+        order = l < r ? -1 : r < l ? 1 : 0;
+    } else {
+        const QPartialOrdering o = QVariant::compare(left.data(role), right.data(role));
         order = o == QPartialOrdering::Less ? -1 : o == QPartialOrdering::Greater ? 1 : 0;
-        break;
-    }
     }
     if (order != 0)
         return order < 0;
     // Ties keep creation order whichever way the sort goes.
-    const quint64 leftId = left.data(Roles::IdRole).toULongLong();
-    const quint64 rightId = right.data(Roles::IdRole).toULongLong();
+    const auto idOf = [timers](const QModelIndex &index) {
+        return timers ? quint64(timers->numericValue(index.row(), Roles::IdRole))
+                      : index.data(Roles::IdRole).toULongLong();
+    };
+    const quint64 leftId = idOf(left);
+    const quint64 rightId = idOf(right);
     return descending() ? leftId > rightId : leftId < rightId;
 }
 

@@ -161,6 +161,44 @@ int TimerListModel::rowOf(quint64 id) const
     return it != m_rows.end() && it->status.id == id ? int(it - m_rows.begin()) : -1;
 }
 
+double TimerListModel::numericValue(int row, int role) const
+{
+    const Row &r = m_rows[size_t(row)];
+    const TimerStatus &s = r.status;
+    switch (role) {
+    case IdRole:
+        return double(s.id);
+    case KindRole:
+        return s.kind == TimerKind::Interval ? double(Kind::Interval) : double(Kind::Timeout);
+    case IntervalMsRole:
+        return double(s.interval.count());
+    case StateRole:
+        return s.state == TimerState::Paused ? double(State::Paused) : double(State::Active);
+    case NextDueMsRole:
+        return duration<double, std::milli>(s.nextDue.time_since_epoch()).count();
+    case RemainingMsRole:
+        return toMs(s.remaining);
+    case FireCountRole:
+        return double(s.fireCount);
+    case FiresPerSecondRole:
+        return r.firesPerSecond;
+    case SkippedTicksRole:
+        return double(s.skippedTicks);
+    case ErrorCountRole:
+        return double(s.errorCount);
+    case LastLatenessMsRole:
+        return toMs(s.lastLateness);
+    case MaxLatenessMsRole:
+        return toMs(s.maxLateness);
+    case LastCallbackMsRole:
+        return toMs(s.lastCallbackDuration);
+    case MaxCallbackMsRole:
+        return toMs(s.maxCallbackDuration);
+    default:
+        return 0;
+    }
+}
+
 int TimerListModel::liveCount() const
 {
     return int(m_rows.size());

@@ -109,6 +109,9 @@ public:
 
     //! The row of timer @p id, or -1.
     Q_INVOKABLE int rowOf(quint64 id) const;
+    //! The value of a numeric @p role in @p row as a double, without a QVariant: sorting
+    //! 10,000 rows calls it some 300,000 times per poll. Text roles give 0.
+    double numericValue(int row, int role) const;
 
     int liveCount() const;
     int pausedCount() const;

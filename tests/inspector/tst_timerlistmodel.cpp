@@ -43,6 +43,7 @@ private slots:
     void roleValues_data();
     void roleValues();
     void roleNamesAreUnique();
+    void numericValueMatchesData();
     void stoppedTimersVanish_data();
     void stoppedTimersVanish();
     void finishedTimeoutLeaves();
@@ -167,6 +168,29 @@ void tst_TimerListModel::roleNamesAreUnique()
     for (int i = 0; i < roles.keyCount(); ++i)
         QVERIFY2(names.contains(roles.value(i)), roles.key(i));
     QCOMPARE(QSet<QByteArray>(names.cbegin(), names.cend()).size(), names.size());
+}
+
+void tst_TimerListModel::numericValueMatchesData()
+{
+    // The sort's fast path must agree with what the views see, role for role.
+    m_manager->setInterval(&m_context, 1ms, [] { throw std::runtime_error("x"); });
+    const TimerId paused = m_manager->setTimeout(&m_context, 1h, [] {});
+    QVERIFY(m_manager->pauseTimer(paused));
+    QTRY_VERIFY((m_model->refresh(), m_model->totalErrors() > 2));
+    const QMetaEnum roles = QMetaEnum::fromType<TimerListModel::Roles>();
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        for (int i = 0; i < roles.keyCount(); ++i) {
+            const int role = roles.value(i);
+            if (role == Roles::LabelRole || role == Roles::LastErrorRole)
+                continue;
+            const QVariant value = m_model->index(row).data(role);
+            const double expected = role == Roles::KindRole
+                    ? double(value.value<TimerListModel::Kind>())
+                    : role == Roles::StateRole ? double(value.value<TimerListModel::State>())
+                                               : value.toDouble();
+            QCOMPARE(m_model->numericValue(row, role), expected);
+        }
+    }
 }
 
 void tst_TimerListModel::stoppedTimersVanish_data()
