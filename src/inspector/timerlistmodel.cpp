@@ -91,8 +91,7 @@ QVariant TimerListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row &row = m_rows[size_t(index.row())];
-    const TimerStatus &s = row.status;
+    const TimerStatus &s = m_rows[size_t(index.row())].status;
     switch (role) {
     case IdRole:
         return QVariant::fromValue(s.id);
@@ -104,28 +103,22 @@ QVariant TimerListModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(qint64(s.interval.count()));
     case StateRole:
         return QVariant::fromValue(s.state == TimerState::Paused ? State::Paused : State::Active);
-    case NextDueMsRole:
-        return duration<double, std::milli>(s.nextDue.time_since_epoch()).count();
-    case RemainingMsRole:
-        return toMs(s.remaining);
     case FireCountRole:
         return QVariant::fromValue(s.fireCount);
-    case FiresPerSecondRole:
-        return row.firesPerSecond;
     case SkippedTicksRole:
         return QVariant::fromValue(s.skippedTicks);
     case ErrorCountRole:
         return QVariant::fromValue(s.errorCount);
     case LastErrorRole:
         return s.lastError;
+    case NextDueMsRole:
+    case RemainingMsRole:
+    case FiresPerSecondRole:
     case LastLatenessMsRole:
-        return toMs(s.lastLateness);
     case MaxLatenessMsRole:
-        return toMs(s.maxLateness);
     case LastCallbackMsRole:
-        return toMs(s.lastCallbackDuration);
     case MaxCallbackMsRole:
-        return toMs(s.maxCallbackDuration);
+        return numericValue(index.row(), role);
     default:
         return {};
     }
