@@ -8,6 +8,7 @@
 #include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -1016,6 +1017,26 @@ void Interpreter::setIndex(const Value &object, const Value &index, const Value 
 
 // --- text ----------------------------------------------------------------------------------
 
+namespace {
+constexpr int kMaxPrintDepth = 64;
+} // namespace
+
+//! Keeps a container on the stack of containers being printed while its items print.
+struct Interpreter::PrintGuard
+{
+    PrintGuard(std::vector<const GcObject *> &stack, const GcObject *object) : stack(stack)
+    {
+        stack.push_back(object);
+    }
+    ~PrintGuard() { stack.pop_back(); }
+    std::vector<const GcObject *> &stack;
+};
+
+bool Interpreter::isBeingPrinted(const GcObject *object) const
+{
+    return std::find(m_printing.begin(), m_printing.end(), object) != m_printing.end();
+}
+
 QString Interpreter::toText(const Value &value)
 {
     return toText(value, 0, false);
@@ -1031,16 +1052,19 @@ QString Interpreter::toText(const Value &value, int depth, bool quoteStrings)
     case Value::Type::String:
         return quoteStrings ? u'"' + value.asString() + u'"' : value.asString();
     case Value::Type::Array: {
-        if (depth > 8)
+        // A container inside itself prints as [...]; so does very deep nesting.
+        if (depth > kMaxPrintDepth || isBeingPrinted(value.gcObject()))
             return QStringLiteral("[...]");
+        PrintGuard guard(m_printing, value.gcObject());
         QStringList parts;
         for (const Value &item : value.asArray()->items)
             parts.append(toText(item, depth + 1, true));
         return u'[' + parts.join(QStringLiteral(", ")) + u']';
     }
     case Value::Type::Object: {
-        if (depth > 8)
+        if (depth > kMaxPrintDepth || isBeingPrinted(value.gcObject()))
             return QStringLiteral("{...}");
+        PrintGuard guard(m_printing, value.gcObject());
         const auto &object = value.asObject();
         QStringList parts;
         for (const QString &key : object->keys())

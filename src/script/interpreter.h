@@ -147,6 +147,8 @@ private:
     Value callClosure(const std::shared_ptr<Closure> &closure, std::vector<Value> &args, int line);
 
     QString toText(const Value &value, int depth, bool quoteStrings);
+    struct PrintGuard;
+    bool isBeingPrinted(const GcObject *object) const;
     void maybeCollect();
     void scheduleKeepAliveCheck();
     void keepAliveCheck();
@@ -190,6 +192,7 @@ private:
     bool m_keepAliveCheckQueued = false;
     int m_exitCode = ExitOk;
     std::vector<NestedLoop> m_loops;
+    std::vector<const GcObject *> m_printing; //!< containers being printed, for cycles
     //! -1, or the exit code another thread asked for. Read between statements.
     std::atomic<int> m_stopRequest{-1};
 };
