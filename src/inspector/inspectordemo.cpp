@@ -63,7 +63,8 @@ void startDemoTimers(havel::TimerManager &timers, QObject *context, int extra)
 
 int main(int argc, char *argv[])
 {
-    if (const QString problem = havel::InspectorWindow::displayError(); !problem.isEmpty()) {
+    const QString problem = havel::InspectorWindow::displayError(QStringLiteral("havel-inspector-demo"));
+    if (!problem.isEmpty()) {
         std::fprintf(stderr, "havel-inspector-demo: %s\n", qPrintable(problem));
         return 64;
     }

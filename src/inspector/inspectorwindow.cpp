@@ -5,6 +5,7 @@
 #include "timermanager.h"
 
 #include <QtCore/QEvent>
+#include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
 #include <QtQml/QQmlComponent>
 #include <QtQml/QQmlEngine>
@@ -45,6 +46,10 @@ bool InspectorWindow::show()
         return true;
     }
     m_error.clear();
+    if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
+        m_error = QStringLiteral("InspectorWindow::show: needs a QGuiApplication");
+        return false;
+    }
     auto engine = std::make_unique<QQmlEngine>();
     // Qt 6.4 does not search the resource import path that qt_add_qml_module uses by default.
     engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -114,7 +119,7 @@ TimerListModel *InspectorWindow::model() const
     return m_model.get();
 }
 
-QString InspectorWindow::displayError()
+QString InspectorWindow::displayError(const QString &command)
 {
     const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
     const bool needsDisplay = platform.isEmpty() || platform.startsWith("xcb")
@@ -124,10 +129,11 @@ QString InspectorWindow::displayError()
         return {};
     }
     return QStringLiteral(
-            "The inspector needs a display, but neither DISPLAY nor WAYLAND_DISPLAY is set.\n"
-            "Run it headless in one of these ways:\n"
-            "  xvfb-run -a havel --inspector script.hv\n"
-            "  QT_QPA_PLATFORM=offscreen havel --inspector --screenshot inspector.png script.hv");
+                   "the inspector needs a display, but neither DISPLAY nor WAYLAND_DISPLAY is set.\n"
+                   "Run it headless in one of these ways:\n"
+                   "  xvfb-run -a %1\n"
+                   "  QT_QPA_PLATFORM=offscreen %1 --screenshot inspector.png")
+            .arg(command);
 }
 
 } // namespace havel

@@ -4,8 +4,9 @@
 //
 //     int main(int argc, char **argv)
 //     {
-//         // 1. Before QGuiApplication: without a display Qt would abort with an unhelpful
-//         //    "could not connect to display"; say how to run headless instead.
+//         // 1. Before QGuiApplication (and only with --inspector, so plain runs need no display):
+//         //    without a display Qt would abort with "could not connect to display"; say how to
+//         //    run headless instead.
 //         if (const QString problem = havel::InspectorWindow::displayError(); !problem.isEmpty()) {
 //             fprintf(stderr, "%s\n", qPrintable(problem));
 //             return 64;                                  // usage error
@@ -53,7 +54,7 @@ class TimerManager;
 //! Creates, shows and grabs the inspector window for one TimerManager.
 //!
 //! Thread: GUI thread only (the thread of QGuiApplication); construct it there, after the
-//! QGuiApplication. The manager may be driven from any other threads meanwhile, and must
+//! QGuiApplication (a QCoreApplication is not enough: show() then fails with a message). The manager may be driven from any other threads meanwhile, and must
 //! outlive this object.
 class InspectorWindow : public QObject
 {
@@ -83,9 +84,9 @@ public:
 
     //! Call before constructing QGuiApplication. Empty if a window can be opened (a display is
     //! set, or QT_QPA_PLATFORM names a platform that needs none, such as offscreen); otherwise
-    //! a message for the user that says how to run headless (xvfb-run, or offscreen with
-    //! --screenshot).
-    static QString displayError();
+    //! a message for the user that says how to run @p command headless (under xvfb-run, or
+    //! offscreen with --screenshot).
+    static QString displayError(const QString &command = QStringLiteral("havel --inspector script.hv"));
 
 Q_SIGNALS:
     //! The user closed the window. The host should end the run.

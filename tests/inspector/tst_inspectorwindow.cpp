@@ -130,7 +130,7 @@ void tst_InspectorWindow::displayError()
         else
             qputenv(names[i].constData(), values[i]);
     }
-    const QString message = InspectorWindow::displayError();
+    const QString message = InspectorWindow::displayError(QStringLiteral("havel --inspector x.hv"));
     for (int i = 0; i < 3; ++i) {
         if (wasSet[i])
             qputenv(names[i].constData(), saved[i]);
@@ -139,8 +139,9 @@ void tst_InspectorWindow::displayError()
     }
     QCOMPARE(!message.isEmpty(), fails);
     if (fails) {
-        QVERIFY(message.contains(QLatin1String("xvfb-run")));
-        QVERIFY(message.contains(QLatin1String("QT_QPA_PLATFORM=offscreen")));
+        QVERIFY(message.contains(QLatin1String("xvfb-run -a havel --inspector x.hv")));
+        QVERIFY(message.contains(
+                QLatin1String("QT_QPA_PLATFORM=offscreen havel --inspector x.hv --screenshot")));
     }
 }
 
