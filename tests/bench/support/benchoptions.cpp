@@ -123,7 +123,7 @@ BenchOptions BenchOptions::parse(const QString &description, const BenchOptions 
         options.latenessCount = 50;
         options.latenessK = {1000};
         options.idleN = 100;
-        options.idleWindow = std::chrono::milliseconds(300);
+        options.idleWindow = std::chrono::milliseconds(100);
     }
     return options;
 }

@@ -55,7 +55,7 @@ function parseArgs(argv) {
         options.count = 50;
         options.k = [1000];
         options.idleN = 100;
-        options.window = 300;
+        options.window = 100;
         break;
       default: usage(`unknown argument ${arg}`);
     }
