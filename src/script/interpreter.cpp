@@ -75,6 +75,8 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
 
 Interpreter::~Interpreter()
 {
+    // Pairs with completeFinish(): see m_finishHandoff.
+    { std::lock_guard handoff(m_finishHandoff); }
     if (!m_finished)
         teardown();
 }
@@ -173,6 +175,8 @@ void Interpreter::completeFinish()
     teardown();
     m_finished = true;
     Q_EMIT finished(m_exitCode);
+    // The last thing this thread does with the interpreter; see m_finishHandoff.
+    { std::lock_guard handoff(m_finishHandoff); }
 }
 
 void Interpreter::teardown()

@@ -25,6 +25,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -195,6 +196,11 @@ private:
     std::vector<const GcObject *> m_printing; //!< containers being printed, for cycles
     //! -1, or the exit code another thread asked for. Read between statements.
     std::atomic<int> m_stopRequest{-1};
+    //! Orders the end of a run before the destructor when the two run on different threads
+    //! (ScriptHost deletes the interpreter after joining its thread). The join already does
+    //! so, but inside uninstrumented Qt where ThreadSanitizer cannot see it; this lock, taken
+    //! empty at both ends, makes the order visible.
+    std::mutex m_finishHandoff;
 };
 
 } // namespace havel::script
