@@ -2,7 +2,6 @@
 
 #include "timerfiltermodel.h"
 #include "timerlistmodel.h"
-#include "timermanager.h"
 
 #include <QtCore/QEvent>
 #include <QtGui/QGuiApplication>
@@ -25,7 +24,6 @@ constexpr auto kMainUrl = "qrc:/qt/qml/Havel/Inspector/Main.qml";
 
 InspectorWindow::InspectorWindow(TimerManager *manager, QObject *parent)
     : QObject(parent),
-      m_manager(manager),
       m_model(std::make_unique<TimerListModel>(manager)),
       m_filterModel(std::make_unique<TimerFilterModel>())
 {

@@ -35,7 +35,6 @@
 #pragma once
 
 #include <QtCore/QObject>
-#include <QtCore/QPointer>
 #include <QtCore/QString>
 
 #include <memory>
@@ -96,7 +95,6 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    QPointer<TimerManager> m_manager;
     std::unique_ptr<TimerListModel> m_model;
     std::unique_ptr<TimerFilterModel> m_filterModel;
     std::unique_ptr<QQmlEngine> m_engine;
