@@ -240,13 +240,26 @@ std::optional<TimerStatus> TimerCore::status(TimerId id) const
     return statusOf(id, it->second, steadyNowNs());
 }
 
+std::vector<std::pair<TimerId, const TimerRecord *>> TimerCore::recordsInCreationOrder() const
+{
+    std::vector<std::pair<TimerId, const TimerRecord *>> records;
+    records.reserve(m_records.size());
+    for (const auto &entry : m_records)
+        records.emplace_back(entry.first, &entry.second);
+    std::sort(records.begin(), records.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    return records;
+}
+
 QList<TimerId> TimerCore::ids() const
 {
-    std::shared_lock lock(m_registryLock);
     QList<TimerId> ids;
+    std::shared_lock lock(m_registryLock);
     ids.reserve(qsizetype(m_records.size()));
     for (const auto &entry : m_records)
         ids.append(entry.first);
+    lock.unlock();
+    std::sort(ids.begin(), ids.end()); // creation order
     return ids;
 }
 
@@ -270,8 +283,8 @@ TimerSnapshot TimerCore::snapshot() const
     snapshot.version = version();
     snapshot.timers.reserve(m_records.size());
     const qint64 nowNs = steadyNowNs();
-    for (const auto &[id, record] : m_records)
-        snapshot.timers.push_back(statusOf(id, record, nowNs));
+    for (const auto &[id, record] : recordsInCreationOrder())
+        snapshot.timers.push_back(statusOf(id, *record, nowNs));
     return snapshot;
 }
 

@@ -16,7 +16,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -177,12 +176,16 @@ private:
     void wakeManager();
     void bumpVersion() { m_version.fetch_add(1, std::memory_order_acq_rel); }
     TimerStatus statusOf(TimerId id, const TimerRecord &record, qint64 nowNs) const;
+    //! The live records in creation order. The caller holds m_registryLock.
+    std::vector<std::pair<TimerId, const TimerRecord *>> recordsInCreationOrder() const;
 
     std::recursive_mutex m_managerLock;
     TimerManager *m_manager; // guarded by m_managerLock; null once the manager is going away
 
     mutable std::shared_mutex m_registryLock;
-    std::map<TimerId, TimerRecord> m_records; // guarded by m_registryLock; ordered = creation order
+    // Hashed, not ordered: stopping timers in random order must not walk a tree of cache
+    // misses. Ids grow in creation order, so the few calls that list timers sort by id.
+    std::unordered_map<TimerId, TimerRecord> m_records; // guarded by m_registryLock
     std::atomic<TimerId> m_nextId{1};
     std::atomic<quint64> m_version{0};
     std::atomic<bool> m_shutDown{false};

@@ -2,88 +2,73 @@
 
 namespace havel {
 
-TimerSchedule::TimerSchedule(int maxArmed)
-    : m_maxArmed(qMax(1, maxArmed)), m_boundary(m_queue.end())
-{
-}
+TimerSchedule::TimerSchedule(int maxArmed) : m_maxArmed(qMax(1, maxArmed)) { }
 
-void TimerSchedule::setArmed(Entry &entry, TimerId id, bool armed)
+void TimerSchedule::arm(TimerId id, Entry &entry)
 {
-    entry.armed = armed;
+    m_armed.insert(keyOf(id, entry));
+    entry.armed = true;
     m_changes.push_back(id);
 }
 
 void TimerSchedule::insert(TimerId id, qint64 dueNs, qint64 periodNs)
 {
     remove(id);
-    if (m_armedCount < m_maxArmed) {
-        // Room left: every entry is armed and m_boundary stays end().
-        m_queue.emplace(dueNs, id);
-        Entry &entry = m_entries[id];
-        entry = Entry{dueNs, periodNs, false};
-        setArmed(entry, id, true);
-        ++m_armedCount;
+    Entry &entry = m_entries.try_emplace(id, Entry{dueNs, periodNs, false, 0}).first->second;
+    if (int(m_armed.size()) < m_maxArmed) {
+        arm(id, entry); // the heap is empty: this is among the earliest
         return;
     }
-    // The armed set is full. A key that sorts before the last armed one takes its place;
-    // that one becomes the first unarmed entry.
-    const Queue::iterator lastArmed = std::prev(m_boundary);
-    const Key key{dueNs, id};
-    const Queue::iterator it = m_queue.insert(key).first;
-    Entry &entry = m_entries[id];
-    entry = Entry{dueNs, periodNs, false};
-    if (key < *lastArmed) {
-        setArmed(entry, id, true);
-        setArmed(m_entries[lastArmed->second], lastArmed->second, false);
-        m_boundary = lastArmed;
-    } else if (m_boundary == m_queue.end() || key < *m_boundary) {
-        m_boundary = it;
+    const Key lastArmed = *m_armed.rbegin();
+    if (keyOf(id, entry) < lastArmed) {
+        // Takes the place of the latest armed entry, which becomes the heap's earliest.
+        arm(id, entry);
+        m_armed.erase(lastArmed);
+        Entry &demoted = m_entries.find(lastArmed.second)->second;
+        demoted.armed = false;
+        m_changes.push_back(lastArmed.second);
+        heapPush(lastArmed.second, demoted);
+    } else {
+        heapPush(id, entry);
     }
 }
 
 bool TimerSchedule::remove(TimerId id)
 {
-    const auto entryIt = m_entries.find(id);
-    if (entryIt == m_entries.end())
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end())
         return false;
-    const auto it = m_queue.find(Key{entryIt->second.dueNs, id});
-    Q_ASSERT(it != m_queue.end());
-
-    if (entryIt->second.armed) {
+    Entry &entry = it->second;
+    if (entry.armed) {
+        m_armed.erase(keyOf(id, entry));
         m_changes.push_back(id);
-        if (m_boundary != m_queue.end()) {
-            // The first unarmed entry moves up into the armed set.
-            setArmed(m_entries[m_boundary->second], m_boundary->second, true);
-            m_boundary = std::next(m_boundary);
-        } else {
-            --m_armedCount;
+        if (!m_heap.empty()) {
+            // The heap's earliest entry moves up into the armed set.
+            const HeapItem next = heapTake(0);
+            arm(next.key.second, *next.entry);
         }
-    } else if (it == m_boundary) {
-        m_boundary = std::next(m_boundary);
+    } else {
+        heapTake(entry.heapIndex);
     }
-    m_queue.erase(it);
-    m_entries.erase(entryIt);
+    m_entries.erase(it);
     return true;
 }
 
 void TimerSchedule::clear()
 {
-    for (const auto &[id, entry] : m_entries) {
-        if (entry.armed)
-            m_changes.push_back(id);
-    }
+    for (const Key &key : m_armed)
+        m_changes.push_back(key.second);
+    m_armed.clear();
+    m_heap.clear();
     m_entries.clear();
-    m_queue.clear();
-    m_boundary = m_queue.end();
-    m_armedCount = 0;
 }
 
 bool TimerSchedule::popDue(qint64 nowNs, TimerId *id, Entry *entry)
 {
-    if (m_queue.empty() || m_queue.begin()->first > nowNs)
+    if (m_armed.empty() || m_armed.begin()->first > nowNs)
         return false;
-    *id = m_queue.begin()->second;
-    *entry = m_entries[*id];
+    *id = m_armed.begin()->second;
+    *entry = m_entries.find(*id)->second;
     remove(*id);
     return true;
 }
@@ -99,6 +84,64 @@ std::vector<TimerId> TimerSchedule::takeChanges()
     std::vector<TimerId> changes;
     changes.swap(m_changes);
     return changes;
+}
+
+void TimerSchedule::place(std::size_t index, HeapItem item)
+{
+    item.entry->heapIndex = std::uint32_t(index);
+    m_heap[index] = item;
+}
+
+void TimerSchedule::heapPush(TimerId id, Entry &entry)
+{
+    m_heap.push_back({keyOf(id, entry), &entry});
+    entry.heapIndex = std::uint32_t(m_heap.size() - 1);
+    siftUp(m_heap.size() - 1);
+}
+
+TimerSchedule::HeapItem TimerSchedule::heapTake(std::size_t index)
+{
+    const HeapItem taken = m_heap[index];
+    const HeapItem last = m_heap.back();
+    m_heap.pop_back();
+    if (index < m_heap.size()) {
+        // The last item fills the hole, then moves whichever way restores the order.
+        place(index, last);
+        siftUp(index);
+        siftDown(last.entry->heapIndex);
+    }
+    return taken;
+}
+
+void TimerSchedule::siftUp(std::size_t index)
+{
+    const HeapItem item = m_heap[index];
+    while (index > 0) {
+        const std::size_t parent = (index - 1) / 2;
+        if (!(item.key < m_heap[parent].key))
+            break;
+        place(index, m_heap[parent]);
+        index = parent;
+    }
+    place(index, item);
+}
+
+void TimerSchedule::siftDown(std::size_t index)
+{
+    const HeapItem item = m_heap[index];
+    const std::size_t size = m_heap.size();
+    for (;;) {
+        std::size_t child = 2 * index + 1;
+        if (child >= size)
+            break;
+        if (child + 1 < size && m_heap[child + 1].key < m_heap[child].key)
+            ++child;
+        if (!(m_heap[child].key < item.key))
+            break;
+        place(index, m_heap[child]);
+        index = child;
+    }
+    place(index, item);
 }
 
 } // namespace havel
