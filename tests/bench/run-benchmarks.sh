@@ -6,7 +6,8 @@
 #   tests/bench/run-benchmarks.sh [--rounds 5] [--quick] [--out table.md] [--raw runs.jsonl]
 #
 # Builds in build/default (the default preset) unless HAVEL_BENCH_BUILD_DIR names another
-# build directory. Needs cmake, ninja, a C++20 compiler, Qt 6.4 and node (Node.js 20).
+# build directory. Build output goes to stderr, the table to stdout. Needs cmake, ninja, a C++20
+# compiler, Qt 6.4 and node (Node.js 20).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,12 +21,14 @@ if [ "$build" = "$top/build/default" ]; then
 else
     cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$build" --target havel-bench havel-bench-old
+cmake --build "$build" --target havel-bench havel-bench-old >&2
 
 # The script-level rows need the havel host; it is built when the project has it.
 havel_args=()
-if ninja -C "$build" -t targets all 2>/dev/null | grep -q '^havel:'; then
-    cmake --build "$build" --target havel
+# (The list is read whole first: grep -q would stop early, and pipefail would count that.)
+targets=$(ninja -C "$build" -t targets all 2>/dev/null || true)
+if grep -q '^havel:' <<<"$targets"; then
+    cmake --build "$build" --target havel >&2
 fi
 if [ -x "$build/app/havel" ]; then
     havel_args=(--havel "$build/app/havel")
