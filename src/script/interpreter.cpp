@@ -122,6 +122,7 @@ void Interpreter::runScript(const QString &source)
         }
     }
     m_bodyDone = true;
+    Q_EMIT bodyFinished();
     if (m_exitWhenDone)
         requestFinish(ExitOk);
     else

@@ -109,6 +109,9 @@ public:
     QString runTimerCallback(quint64 id, const Value &callable);
 
 Q_SIGNALS:
+    //! The script body has run to its end (its timers are set up); emitted at most once, on
+    //! the interpreter thread. Not emitted after a syntax error.
+    void bodyFinished();
     //! The run is over; emitted once, on the interpreter thread.
     void finished(int exitCode);
 

@@ -49,6 +49,8 @@ void ScriptHost::start(const QString &source, const QString &scriptName, bool ex
             Qt::DirectConnection);
     connect(m_interpreter, &Interpreter::finished, this, &ScriptHost::finished,
             Qt::QueuedConnection);
+    connect(m_interpreter, &Interpreter::bodyFinished, this, &ScriptHost::bodyFinished,
+            Qt::QueuedConnection);
     connect(m_thread.get(), &QThread::started, m_interpreter,
             [this] { m_interpreter->runScript(m_source); }, Qt::DirectConnection);
     m_thread->start();

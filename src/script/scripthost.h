@@ -48,6 +48,9 @@ public:
     void requestStop(int exitCode);
 
 Q_SIGNALS:
+    //! The script body has run to its end, so its timers are set up (the inspector's
+    //! --screenshot waits for this). Emitted on the host's thread.
+    void bodyFinished();
     //! The run is over: every timer stopped, every script value freed. Emitted on the
     //! host's thread.
     void finished(int exitCode);

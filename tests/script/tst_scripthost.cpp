@@ -1,0 +1,107 @@
+#include <scripthost.h>
+#include <timermanager.h>
+
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using havel::script::ScriptHost;
+
+//! Thread: the test's main thread owns the hosts; each script runs on its host's thread.
+class tst_ScriptHost : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void exitCodes_data();
+    void exitCodes();
+    void bodyFinishedComesFirst();
+    void timersVisibleFromHostThread();
+    void requestStopEndsBusyScript();
+    void destructorStopsRunningScript();
+};
+
+void tst_ScriptHost::exitCodes_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<bool>("exitWhenDone");
+    QTest::addColumn<int>("exitCode");
+
+    QTest::newRow("ok") << "x = 1" << false << 0;
+    QTest::newRow("syntax") << "x = (" << false << 65;
+    QTest::newRow("runtime") << "x = y" << false << 70;
+    QTest::newRow("exit") << "setTimeout(() => exit(5), 1)" << false << 5;
+    QTest::newRow("exit when done") << "setInterval(() => null, 1)" << true << 0;
+}
+
+void tst_ScriptHost::exitCodes()
+{
+    QFETCH(QString, source);
+    QFETCH(bool, exitWhenDone);
+    QFETCH(int, exitCode);
+    ScriptHost host;
+    QSignalSpy finished(&host, &ScriptHost::finished);
+    // Diagnostics go to stderr; the exit code is what this test is about.
+    host.start(source, QStringLiteral("test.hv"), exitWhenDone);
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(finished.first().first().toInt(), exitCode);
+}
+
+void tst_ScriptHost::bodyFinishedComesFirst()
+{
+    ScriptHost host;
+    QSignalSpy body(&host, &ScriptHost::bodyFinished);
+    QSignalSpy finished(&host, &ScriptHost::finished);
+    host.start(QStringLiteral("setTimeout(() => null, 30)"), QStringLiteral("test.hv"), false);
+    QVERIFY(body.wait(20'000));
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(body.size(), 1);
+}
+
+void tst_ScriptHost::timersVisibleFromHostThread()
+{
+    // What the inspector does: read the script's timers from the GUI thread while it runs.
+    ScriptHost host;
+    QSignalSpy body(&host, &ScriptHost::bodyFinished);
+    host.start(QStringLiteral("a = interval 1000 { }\nb = setTimeout(() => null, 2000)"),
+               QStringLiteral("watched.hv"), false);
+    QVERIFY(body.wait(20'000));
+    const QList<havel::TimerId> ids = host.timerManager()->activeTimers();
+    QCOMPARE(ids, (QList<havel::TimerId>{1, 2}));
+    QCOMPARE(host.timerManager()->timerStatus(1)->label, QStringLiteral("watched.hv:1"));
+    QCOMPARE(host.timerManager()->timerStatus(2)->kind, havel::TimerKind::Timeout);
+    QSignalSpy finished(&host, &ScriptHost::finished);
+    host.requestStop(130);
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(finished.first().first().toInt(), 130);
+    QCOMPARE(host.timerManager()->activeTimerCount(), 0);
+}
+
+void tst_ScriptHost::requestStopEndsBusyScript()
+{
+    ScriptHost host;
+    QSignalSpy body(&host, &ScriptHost::bodyFinished);
+    QSignalSpy finished(&host, &ScriptHost::finished);
+    host.start(QStringLiteral("setTimeout(fn() { loop { } }, 1)"), QStringLiteral("busy.hv"), false);
+    QVERIFY(body.wait(20'000));
+    // The callback spins without returning to the event loop; the request lands between
+    // its statements. The host thread stays responsive meanwhile: this test runs on it.
+    QTest::qWait(20);
+    host.requestStop(143);
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(finished.first().first().toInt(), 143);
+}
+
+void tst_ScriptHost::destructorStopsRunningScript()
+{
+    // Closing the inspector window destroys the host mid-run: it must stop and join.
+    auto host = std::make_unique<ScriptHost>();
+    QSignalSpy body(host.get(), &ScriptHost::bodyFinished);
+    host->start(QStringLiteral("interval 1 { x = [1, {a: 2}] }\nsleep(100000)"), QStringLiteral("t.hv"), false);
+    QTest::qWait(50);
+    host.reset();
+    QVERIFY(!host);
+}
+
+QTEST_GUILESS_MAIN(tst_ScriptHost)
+#include "tst_scripthost.moc"
