@@ -8,6 +8,7 @@
 #include <QtCore/QTimer>
 
 #include <limits>
+#include <thread>
 
 namespace havel {
 
@@ -19,6 +20,9 @@ struct TimerAlarm
 };
 
 namespace {
+
+//! The longest an alarm may ring before its deadline, to be waited out on the timer thread.
+constexpr qint64 kSpinNs = 250'000;
 
 qint64 toNs(std::chrono::milliseconds ms)
 {
@@ -221,6 +225,15 @@ void TimerManager::onAlarm(TimerAlarm *alarm)
     // Whichever alarm rang, every entry that is due goes, in (deadline, id) order: the order
     // of fires comes from the schedule, not from the order Qt happens to run its QTimers in.
     fireDueTimers();
+    // An alarm armed to the millisecond below its deadline (see startAlarm) rings up to
+    // kSpinNs early: wait out the rest here rather than a whole millisecond more.
+    if (const std::optional<qint64> dueNs = m_schedule->earliestDueNs()) {
+        if (*dueNs - steadyNowNs() <= kSpinNs) {
+            while (steadyNowNs() < *dueNs)
+                std::this_thread::yield();
+            fireDueTimers();
+        }
+    }
     syncAlarms();
     // A delay longer than a QTimer holds (about 24.8 days) rings early, with nothing due yet.
     if (alarm->id != InvalidTimerId && !alarm->timer.isActive()) {
@@ -263,9 +276,15 @@ void TimerManager::syncAlarms()
 
 void TimerManager::startAlarm(TimerAlarm *alarm, qint64 dueNs)
 {
-    // Rounded up: a QTimer counts whole milliseconds, and a fire must never come early.
-    const qint64 remainingNs = dueNs - steadyNowNs();
-    const qint64 ms = remainingNs <= 0 ? 0 : (remainingNs + 999'999) / 1'000'000;
+    // A QTimer counts whole milliseconds. Rounding up would make every fire late by up to
+    // 1 ms; rounding down would make it early, which is never allowed. So round up, unless
+    // the deadline is at most kSpinNs past a whole millisecond: then ring that much early
+    // and let onAlarm() wait out the rest. Lateness from rounding stays below 1 ms - kSpinNs,
+    // and the timer thread spins at most kSpinNs per fire.
+    const qint64 remainingNs = std::max<qint64>(0, dueNs - steadyNowNs());
+    qint64 ms = remainingNs / 1'000'000;
+    if (remainingNs % 1'000'000 > kSpinNs)
+        ++ms;
     alarm->timer.start(int(std::min<qint64>(ms, std::numeric_limits<int>::max())));
 }
 

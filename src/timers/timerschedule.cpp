@@ -73,6 +73,13 @@ bool TimerSchedule::popDue(qint64 nowNs, TimerId *id, Entry *entry)
     return true;
 }
 
+std::optional<qint64> TimerSchedule::earliestDueNs() const
+{
+    if (m_armed.empty())
+        return std::nullopt;
+    return m_armed.begin()->first;
+}
+
 const TimerSchedule::Entry *TimerSchedule::find(TimerId id) const
 {
     const auto it = m_entries.find(id);

@@ -13,6 +13,7 @@
 #include "timertypes.h"
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -43,6 +44,8 @@ public:
     //! Removes and returns the earliest entry if it is due at @p nowNs.
     bool popDue(qint64 nowNs, TimerId *id, Entry *entry);
 
+    //! The earliest deadline, if there is any entry.
+    std::optional<qint64> earliestDueNs() const;
     //! The entry of @p id, or nullptr.
     const Entry *find(TimerId id) const;
     //! Returns the ids whose armed state or deadline changed since the last call (may repeat).
