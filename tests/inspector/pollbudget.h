@@ -1,6 +1,6 @@
-// How long one poll of 10,000 timers may take in the tests: well inside the 100 ms between
-// polls in a normal build, and a loose bound under sanitizers, which slow Qt's item model code
-// (TSan especially) far more than ours.
+// How long one poll of 10,000 timers may take in the tests: within the 100 ms between polls in
+// a normal build, and a loose bound under sanitizers, which slow every instrumented loop, lock
+// and signal many times over (TSan: 1.7 s seen on 2 busy cores).
 #pragma once
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -12,7 +12,7 @@
 #endif
 
 #ifdef HAVEL_TEST_SANITIZED
-inline constexpr long long kPollBudgetMs = 2000;
+inline constexpr long long kPollBudgetMs = 5000;
 #else
 inline constexpr long long kPollBudgetMs = 100;
 #endif
