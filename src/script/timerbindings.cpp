@@ -384,7 +384,7 @@ void TimerBindings::install(Environment &globals)
              return status(idArgument(args, QStringLiteral("getTimerStatus"), line));
          })},
         {QStringLiteral("getActiveTimers"),
-         native(QStringLiteral("getActiveTimers"), [this](Interpreter &interpreter, std::vector<Value> &, int) {
+         native(QStringLiteral("getActiveTimers"), [](Interpreter &interpreter, std::vector<Value> &, int) {
              std::vector<Value> ids;
              for (const TimerId id : interpreter.timerManager().activeTimers())
                  ids.emplace_back(qint64(id));
