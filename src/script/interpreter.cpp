@@ -199,11 +199,15 @@ void Interpreter::scheduleKeepAliveCheck()
     if (m_keepAliveCheckQueued || m_stopping)
         return;
     m_keepAliveCheckQueued = true;
-    // Deferred: a timeout leaves the timer registry only after its callback has returned.
-    QTimer::singleShot(0, this, [this] {
-        m_keepAliveCheckQueued = false;
-        keepAliveCheck();
-    });
+    // Deferred to the next loop iteration: a timeout leaves the timer registry only after
+    // its callback has returned, and the run may end only once no script frame is left.
+    QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_keepAliveCheckQueued = false;
+                keepAliveCheck();
+            },
+            Qt::QueuedConnection);
 }
 
 void Interpreter::keepAliveCheck()
