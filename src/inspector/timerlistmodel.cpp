@@ -51,20 +51,6 @@ TimerListModel::TimerListModel(TimerManager *manager, QObject *parent)
 
 TimerListModel::~TimerListModel() = default;
 
-void TimerListModel::setManager(TimerManager *manager)
-{
-    if (m_manager == manager)
-        return;
-    clearRows();
-    m_manager = manager;
-    scheduleRefresh();
-}
-
-TimerManager *TimerListModel::manager() const
-{
-    return m_manager;
-}
-
 int TimerListModel::pollInterval() const
 {
     return m_pollTimer.isActive() ? m_pollTimer.interval() : 0;

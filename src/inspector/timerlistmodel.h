@@ -91,13 +91,9 @@ public:
     //! How many polls the lateness history keeps (12 s at the default 10 Hz).
     static constexpr int kLatenessHistoryLength = 120;
 
-    //! Observes @p manager (may be null; see setManager()). Starts polling at once.
-    explicit TimerListModel(TimerManager *manager = nullptr, QObject *parent = nullptr);
+    //! Observes @p manager (null gives an empty model). Starts polling at once.
+    explicit TimerListModel(TimerManager *manager, QObject *parent = nullptr);
     ~TimerListModel() override;
-
-    //! Observes @p manager instead; the rows are rebuilt on the next poll.
-    void setManager(TimerManager *manager);
-    TimerManager *manager() const;
 
     //! Milliseconds between polls; 0 stops automatic polling (tests then call refresh()).
     int pollInterval() const;
