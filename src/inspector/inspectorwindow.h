@@ -1,33 +1,45 @@
 // InspectorWindow: the live timer inspector of one TimerManager, as a Qt Quick window.
 //
-// How a host uses it (the `havel --inspector [--screenshot FILE.png] script.hv` case):
+// How a host uses it (the `havel --inspector [--screenshot FILE.png] script.hv` case; link
+// Havel::Inspector, which brings the Havel.Inspector QML module and its resources along):
 //
 //     int main(int argc, char **argv)
 //     {
-//         // 1. Before QGuiApplication (and only with --inspector, so plain runs need no display):
-//         //    without a display Qt would abort with "could not connect to display"; say how to
-//         //    run headless instead.
-//         if (const QString problem = havel::InspectorWindow::displayError(); !problem.isEmpty()) {
-//             fprintf(stderr, "%s\n", qPrintable(problem));
+//         // 1. Before any application object, and only with --inspector (plain runs need no
+//         //    display): without one Qt would abort with "could not connect to display".
+//         const QString problem = havel::InspectorWindow::displayError(
+//                 QStringLiteral("havel --inspector script.hv"));
+//         if (!problem.isEmpty()) {
+//             fprintf(stderr, "havel: %s\n", qPrintable(problem));
 //             return 64;                                  // usage error
 //         }
-//         QGuiApplication app(argc, argv);
-//         havel::TimerManager timers;                     // the script's timers
-//         // ... start the interpreter thread; it creates timers on `timers` ...
+//         QGuiApplication app(argc, argv);                // not QCoreApplication
+//         app.setQuitOnLastWindowClosed(false);           // the run ends the loop, see 3.
+//         havel::script::ScriptHost host;                 // owns the TimerManager
 //
-//         havel::InspectorWindow inspector(&timers);      // GUI thread
-//         if (!inspector.show()) {                        // loads the QML module from resources
-//             fprintf(stderr, "%s\n", qPrintable(inspector.errorString()));
+//         // 2. GUI thread; the script's interpreter thread is unaffected by the window.
+//         havel::InspectorWindow inspector(host.timerManager());
+//         if (!inspector.show()) {                        // loads Main.qml from the resources
+//             fprintf(stderr, "havel: %s\n", qPrintable(inspector.errorString()));
 //             return 70;
 //         }
-//         // Closing the window ends the run: stop the script, then the event loop.
-//         QObject::connect(&inspector, &havel::InspectorWindow::closed, &app, &QCoreApplication::quit);
+//         // 3. Closing the window ends the run cleanly, through the host's normal path.
+//         QObject::connect(&inspector, &havel::InspectorWindow::closed, &host,
+//                          [&host] { host.requestStop(0); });
+//         QObject::connect(&host, &havel::script::ScriptHost::finished, &app,
+//                          &QCoreApplication::exit, Qt::QueuedConnection);
 //
-//         // --screenshot FILE.png: once the script has set up its timers (for example when the
-//         // interpreter reports its top level done, plus a second so fires/s have a window):
-//         //     inspector.grabToFile(path) ? app.exit(0) : app.exit(70);
+//         // 4. --screenshot FILE.png: once the script has set up its timers (its top level has
+//         //    run), wait about a second so fires/s have data, then grab and end the run.
+//         QTimer::singleShot(1500, &inspector, [&] {
+//             const bool ok = inspector.grabToFile(path);
+//             if (!ok)
+//                 fprintf(stderr, "havel: %s\n", qPrintable(inspector.errorString()));
+//             host.requestStop(ok ? 0 : 70);
+//         });
+//         host.start(source, scriptName, exitWhenDone);
 //         return app.exec();
-//     }
+//     }   // `inspector` is destroyed before `host` and its TimerManager: declare it after.
 //
 // The window never blocks on the script: it reads the manager through its any-thread observer
 // interface (TimerManager::snapshot(), polled at 10 Hz on the GUI thread) and controls timers
