@@ -98,6 +98,7 @@ QList<Token> Lexer::tokenize()
         const QChar c = advance();
         switch (c.unicode()) {
         case u' ': case u'\t': case u'\r':
+        case 0xFEFF: // a byte-order mark, as some editors save UTF-8
             break;
         case u'\n':
             addNewline();

@@ -65,6 +65,8 @@ void tst_Lexer::tokens_data()
     QTest::newRow("nested string in interpolation") << R"("${a + "!"}")" << R"(str(${a + "!"}) NL EOF)";
     QTest::newRow("f-string") << R"(f"x = {x}")" << "fstr(x = {x}) NL EOF";
     QTest::newRow("f as a name") << "f(1)" << "id(f) ( int(1) ) NL EOF";
+    QTest::newRow("byte-order mark") << QStringLiteral("\uFEFFa") << "id(a) NL EOF";
+    QTest::newRow("CRLF line ends") << "a\r\nb\r\n" << "id(a) NL id(b) NL EOF";
     QTest::newRow("emoji in string") << "\"⏰🎉\"" << "str(⏰🎉) NL EOF";
     QTest::newRow("keywords") << "let val fn if else while loop for in break continue return"
                               << "let val fn if else while loop for in break continue return NL EOF";
