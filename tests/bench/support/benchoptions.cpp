@@ -3,6 +3,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -116,6 +117,9 @@ BenchOptions BenchOptions::parse(const QString &description, const BenchOptions 
     options.latenessCount = toCount(parser.value(count), "count");
     options.idleN = toCount(parser.value(idleN), "idle-n");
     options.idleWindow = std::chrono::milliseconds(toCount(parser.value(window), "window"));
+    // A workload with no timer would wait forever for its last callback.
+    if (options.n == 0 || options.latenessCount == 0 || options.idleN == 0)
+        usageError(QStringLiteral("--n, --count and --idle-n need at least one timer"));
 
     if (parser.isSet(smoke)) {
         // Small enough for a few seconds in CI, large enough to exercise every path.

@@ -60,6 +60,10 @@ function parseArgs(argv) {
       default: usage(`unknown argument ${arg}`);
     }
   }
+  // A workload with no timer would wait forever for its last callback.
+  if (!(options.n >= 1 && options.count >= 1 && options.idleN >= 1)) {
+    usage('--n, --count and --idle-n need at least one timer');
+  }
   return options;
 }
 
