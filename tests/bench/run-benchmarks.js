@@ -205,6 +205,7 @@ function main() {
   const sizes = groups(options);
   const results = {}; // group id -> impl -> [result]
   const errors = {};  // group id -> impl -> message
+  const failures = []; // every failed run, so that a median over fewer rounds is not hidden
   const raw = [];
 
   for (let round = 0; round < options.rounds; round++) {
@@ -217,6 +218,7 @@ function main() {
         const slot = ((results[group.id] ||= {})[impl] ||= []);
         if (outcome.error) {
           (errors[group.id] ||= {})[impl] = outcome.error;
+          failures.push(`${group.id} ${impl} (round ${round + 1}): ${outcome.error}`);
           continue;
         }
         for (const result of outcome.results) {
@@ -255,7 +257,7 @@ function main() {
         met = 'yes';
       } else {
         met = '**no**';
-        missed.push(row.label);
+        missed.push(`${row.group} ${row.metric}`); // unambiguous where the label says "…"
       }
     }
     lines.push(`| ${row.label} | ${havel.text} | ${node.text} | ${ratio} | ${old.text} | `
@@ -274,6 +276,7 @@ function main() {
   const table = header.concat(lines).join('\n') + '\n';
   process.stdout.write(table);
   if (missed.length) process.stdout.write(`\nMissed targets: ${missed.join('; ')}\n`);
+  if (failures.length) process.stdout.write(`\nFailed runs:\n${failures.map((f) => `- ${f}`).join('\n')}\n`);
   if (options.out) fs.writeFileSync(options.out, table);
   if (options.raw) fs.writeFileSync(options.raw, raw.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
