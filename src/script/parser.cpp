@@ -7,6 +7,9 @@ namespace havel::script {
 namespace {
 
 constexpr int kMaxDepth = 200;
+// The deepest tree that chains (a + b + ..., f()()..., else if ...) may build, on top of the
+// nesting. Walking a tree this deep takes a few MB of stack at most, even under ASan.
+constexpr int kMaxChainDepth = 10'000;
 
 bool isAssignable(const Expr &expr)
 {
@@ -36,6 +39,18 @@ Parser::DepthGuard::DepthGuard(Parser *parser) : m_parser(parser)
 Parser::DepthGuard::~DepthGuard()
 {
     --m_parser->m_depth;
+}
+
+void Parser::ChainGuard::grow()
+{
+    ++m_links;
+    if (++m_parser->m_chain > kMaxChainDepth)
+        m_parser->errorAt(m_parser->previous(), QString::fromLatin1(m_message));
+}
+
+Parser::ChainGuard::~ChainGuard()
+{
+    m_parser->m_chain -= m_links;
 }
 
 Parser::Parser(QList<Token> tokens) : m_tokens(std::move(tokens))
@@ -232,9 +247,11 @@ StmtPtr Parser::ifStatement()
     const qsizetype save = m_current;
     skipNewlines();
     if (match({TokenType::Else})) {
-        if (match({TokenType::If}))
+        if (match({TokenType::If})) {
+            ChainGuard chain(this, "Too many 'else if' branches.");
+            chain.grow();
             stmt->elseBranch = ifStatement();
-        else
+        } else
             stmt->elseBranch = block();
     } else {
         m_current = save;
@@ -421,8 +438,10 @@ ExprPtr Parser::binary(ExprPtr left, const Token &op, ExprPtr right, Expr::Kind 
 ExprPtr Parser::nullish()
 {
     ExprPtr expr = logicalOr();
+    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::QuestionQuestion})) {
         const Token op = previous();
+        chain.grow();
         skipNewlines();
         expr = binary(std::move(expr), op, logicalOr(), Expr::Kind::Logical);
     }
@@ -432,8 +451,10 @@ ExprPtr Parser::nullish()
 ExprPtr Parser::logicalOr()
 {
     ExprPtr expr = logicalAnd();
+    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::OrOr})) {
         const Token op = previous();
+        chain.grow();
         skipNewlines();
         expr = binary(std::move(expr), op, logicalAnd(), Expr::Kind::Logical);
     }
@@ -443,8 +464,10 @@ ExprPtr Parser::logicalOr()
 ExprPtr Parser::logicalAnd()
 {
     ExprPtr expr = comparison();
+    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::AndAnd})) {
         const Token op = previous();
+        chain.grow();
         skipNewlines();
         expr = binary(std::move(expr), op, comparison(), Expr::Kind::Logical);
     }
@@ -454,9 +477,11 @@ ExprPtr Parser::logicalAnd()
 ExprPtr Parser::comparison()
 {
     ExprPtr expr = range();
+    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::EqualEqual, TokenType::BangEqual, TokenType::Less,
                   TokenType::LessEqual, TokenType::Greater, TokenType::GreaterEqual})) {
         const Token op = previous();
+        chain.grow();
         skipNewlines();
         expr = binary(std::move(expr), op, range(), Expr::Kind::Binary);
     }
@@ -476,8 +501,10 @@ ExprPtr Parser::range()
 ExprPtr Parser::additive()
 {
     ExprPtr expr = multiplicative();
+    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::Plus, TokenType::Minus})) {
         const Token op = previous();
+        chain.grow();
         skipNewlines();
         expr = binary(std::move(expr), op, multiplicative(), Expr::Kind::Binary);
     }
@@ -487,8 +514,10 @@ ExprPtr Parser::additive()
 ExprPtr Parser::multiplicative()
 {
     ExprPtr expr = unary();
+    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::Star, TokenType::Slash, TokenType::Percent})) {
         const Token op = previous();
+        chain.grow();
         skipNewlines();
         expr = binary(std::move(expr), op, unary(), Expr::Kind::Binary);
     }
@@ -523,10 +552,13 @@ ExprPtr Parser::power()
 ExprPtr Parser::postfix()
 {
     ExprPtr expr = primary();
+    ChainGuard chain(this, "Expression too long.");
     while (true) {
         if (match({TokenType::LeftParen})) {
+            chain.grow();
             expr = finishCall(std::move(expr));
         } else if (match({TokenType::Dot})) {
+            chain.grow();
             const Token &name = advance();
             if (name.type == TokenType::Newline || name.type == TokenType::EndOfFile
                 || name.type == TokenType::Error
@@ -537,6 +569,7 @@ ExprPtr Parser::postfix()
             member->name = name.lexeme;
             expr = std::move(member);
         } else if (match({TokenType::LeftBracket})) {
+            chain.grow();
             auto index = std::make_unique<IndexExpr>(previous().line);
             index->object = std::move(expr);
             index->index = expression();
@@ -546,6 +579,7 @@ ExprPtr Parser::postfix()
             if (!isAssignable(*expr))
                 errorAt(peek(), QStringLiteral("Invalid increment target."));
             const Token &op = advance();
+            chain.grow();
             auto post = std::make_unique<PostfixExpr>(op.line);
             post->op = op.type;
             post->target = std::move(expr);
@@ -893,6 +927,7 @@ ExprPtr Parser::subExpression(const QString &text, const Token &token)
 {
     Parser inner(Lexer(text, token.line).tokenize());
     inner.m_depth = m_depth;
+    inner.m_chain = m_chain;
     inner.m_timerBlocks = m_timerBlocks;
     inner.m_functions = m_functions;
     ExprPtr expr = inner.parseSingleExpression();
