@@ -8,6 +8,8 @@
 #include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +17,32 @@
 namespace havel::script {
 
 namespace {
+
+//! The lowest frame address this thread may reach before "Stack overflow.": its stack's end
+//! plus a margin for the error path. The call-depth limit catches runaway recursion first; this
+//! catches what it cannot (a deep tree in every frame, a thread with a small stack), so that a
+//! script never overflows the native stack. Taken from the frame address, which ASan's fake
+//! stack (detect_stack_use_after_return) does not move.
+const char *stackFloor()
+{
+    thread_local const char *const floor = [] {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) != 0)
+            return static_cast<const char *>(nullptr);
+        void *base = nullptr;
+        std::size_t size = 0;
+        pthread_attr_getstack(&attr, &base, &size);
+        pthread_attr_destroy(&attr);
+        const std::size_t margin = std::min<std::size_t>(size / 4, std::size_t(1) << 20);
+        return static_cast<const char *>(base) + margin;
+    }();
+    return floor;
+}
+
+bool nearStackEnd()
+{
+    return static_cast<const char *>(__builtin_frame_address(0)) < stackFloor();
+}
 
 //! Integer arithmetic that becomes float arithmetic instead of overflowing.
 Value addInts(qint64 a, qint64 b)
@@ -347,6 +375,8 @@ Interpreter::Flow Interpreter::executeStatements(const std::vector<StmtPtr> &sta
 
 Interpreter::Flow Interpreter::execute(const Stmt &stmt, const EnvPtr &env)
 {
+    if (nearStackEnd())
+        fail(stmt.line, QStringLiteral("Stack overflow."));
     checkStop();
     maybeCollect();
     switch (stmt.kind) {
@@ -556,6 +586,8 @@ Interpreter::Flow Interpreter::executeForC(const ForCStmt &stmt, const EnvPtr &e
 
 Value Interpreter::evaluate(const Expr &expr, const EnvPtr &env)
 {
+    if (nearStackEnd())
+        fail(expr.line, QStringLiteral("Stack overflow."));
     switch (expr.kind) {
     case Expr::Kind::Literal: {
         const auto &literal = static_cast<const LiteralExpr &>(expr);
