@@ -93,6 +93,23 @@ void Lexer::error(const QString &message)
 
 QList<Token> Lexer::tokenize()
 {
+    // Checked up front, because they may hide in strings and comments too. A NUL byte means a
+    // binary file; U+FFFD is what the host's UTF-8 decoding leaves for bytes that are not UTF-8
+    // (a Latin-1 file, say), so a script cannot hold that character literally.
+    const int firstLine = m_line;
+    for (qsizetype i = 0; i < m_source.size(); ++i) {
+        const char16_t c = m_source.at(i).unicode();
+        if (c == u'\n') {
+            ++m_line;
+        } else if (c == 0) {
+            error(QStringLiteral("The script holds a NUL byte: it is a binary file, not Havel source."));
+            return m_tokens;
+        } else if (c == 0xFFFD) {
+            error(QStringLiteral("The script is not valid UTF-8."));
+            return m_tokens;
+        }
+    }
+    m_line = firstLine;
     while (!atEnd() && !m_failed) {
         m_start = m_current;
         const QChar c = advance();
@@ -187,6 +204,10 @@ QList<Token> Lexer::tokenize()
                 if (c.isSpace())
                     break;
                 error(QStringLiteral("Unexpected character."));
+            } else if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format) {
+                // Printed by code point: the character itself would garble the message.
+                error(QStringLiteral("Unexpected character U+%1.")
+                              .arg(QString::number(c.unicode(), 16).toUpper().rightJustified(4, u'0')));
             } else {
                 error(QStringLiteral("Unexpected character '%1'.").arg(c));
             }
