@@ -320,6 +320,20 @@ Value TimerBindings::createFromArgs(bool isInterval, std::vector<Value> &args,
     }
     if (!callable)
         Interpreter::fail(line, QStringLiteral("%1: callback must be a function").arg(function));
+    // A timer calls its callback with no arguments, so parameters would all be null: refused at
+    // once rather than failing (or misbehaving) on every tick, far from the mistake.
+    if (callable->type() == Value::Type::Closure) {
+        const qsizetype params = callable->asClosure()->decl->params.size();
+        if (params > 0)
+            Interpreter::fail(line, QStringLiteral("%1: the callback takes %2 parameter%3, but a "
+                                                   "timer calls it with none")
+                                            .arg(function).arg(params).arg(params == 1 ? "" : "s"));
+    }
+    // A timeout without a delay runs on the next loop iteration, as in browsers; an interval
+    // without one would run every millisecond, which is never what the script meant.
+    if (!delay && isInterval)
+        Interpreter::fail(line, QStringLiteral("%1: missing interval (a number of milliseconds "
+                                               "or a string like \"500ms\")").arg(function));
     const qint64 ms = delay ? Interpreter::durationMs(*delay, function, line) : 0;
 
     Options timerOptions;
