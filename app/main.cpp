@@ -1,8 +1,17 @@
 // havel: runs a Havel script with the timer module.
 //
 // The main thread runs only the application's event loop and turns SIGINT/SIGTERM into a
-// stop request; the script runs on the interpreter thread that ScriptHost owns. That split
-// lets the inspector later make the main thread a QGuiApplication without touching the run.
+// stop request; the script runs on the interpreter thread that ScriptHost owns. A plain run
+// makes the main thread a QCoreApplication and needs no display; `--inspector` (see
+// inspectorrun.cpp) makes it a QGuiApplication that shows the timer inspector instead, with
+// the run itself unchanged. The command line is therefore read before any application object
+// exists: it decides which one to create.
+//
+// This file is built twice (app/CMakeLists.txt). `havel` links Qt Core only, so plain runs
+// start as fast as ever and need no GUI libraries; given --inspector or --screenshot it
+// replaces itself (execv, same process id and arguments) with `havel-inspector`, the same
+// program built with HAVEL_WITH_INSPECTOR and linked with the inspector and Qt Quick.
+#include "invocation.h"
 #include "signalwatcher.h"
 
 #include <scripthost.h>
@@ -13,19 +22,14 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QLoggingCategory>
 
+#include <cerrno>
+#include <climits>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <unistd.h>
 
-namespace {
-
-constexpr int kExitUsage = 64;
-
-struct Invocation
-{
-    QString source;
-    QString scriptName;
-    bool exitWhenDone = false;
-};
+namespace havel::app {
 
 void printLine(std::FILE *stream, const QString &text)
 {
@@ -34,49 +38,126 @@ void printLine(std::FILE *stream, const QString &text)
     std::fflush(stream);
 }
 
-//! Reads the command line. Returns an exit code when the program should end right away
-//! (--help, --version, a usage error), else -1 with @p invocation filled in.
-int parseCommandLine(const QCoreApplication &app, Invocation *invocation)
+void quietDuplicateWarnings()
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
+    // The host reports a failed callback itself, as `[line N] RuntimeError in timer ...`; the
+    // timer core's own warning about it would say the same thing twice. QT_LOGGING_RULES
+    // still turns it back on.
+    QLoggingCategory::setFilterRules(QStringLiteral("havel.timers.warning=false"));
+}
+
+} // namespace havel::app
+
+namespace {
+
+using havel::app::Invocation;
+using havel::app::kExitUsage;
+using havel::app::printLine;
+
+//! The options havel understands. Thread: main thread.
+class CommandLine
+{
+public:
+    CommandLine();
+
+    //! Reads @p arguments (argv[0] first). Returns an exit code when the program should end
+    //! right away (a usage error, already reported), else -1 with @p invocation filled in.
+    //! Needs no application object, so that its result can decide which one to create.
+    int parse(const QStringList &arguments, Invocation *invocation);
+    //! The --help text. Call once an application object exists (it names the executable).
+    QString helpText() const { return m_parser.helpText().trimmed(); }
+
+private:
+    QCommandLineParser m_parser;
+    const QCommandLineOption m_exitWhenDone{
+            QStringLiteral("exit-when-done"),
+            QStringLiteral("Havel's own rule: stop pending timers and exit when the script body ends.")};
+    const QCommandLineOption m_eval{QStringList{QStringLiteral("e"), QStringLiteral("eval")},
+                                    QStringLiteral("Run <code> instead of a script file."),
+                                    QStringLiteral("code")};
+    const QCommandLineOption m_inspector{
+            QStringLiteral("inspector"),
+            QStringLiteral("Show the live timer inspector window while the script runs. Needs a "
+                           "display (or xvfb-run -a); closing the window ends the run with exit "
+                           "code 0.")};
+    const QCommandLineOption m_screenshot{
+            QStringLiteral("screenshot"),
+            QStringLiteral("Implies --inspector. Once the script body has set up its timers, save "
+                           "the inspector window to <file> (PNG) and end the run. Works headless "
+                           "with QT_QPA_PLATFORM=offscreen."),
+            QStringLiteral("file")};
+    const QCommandLineOption m_screenshotDelay{
+            QStringLiteral("screenshot-delay"),
+            QStringLiteral("With --screenshot: let the timers run <ms> after the script body "
+                           "ends before the picture is taken (default %1).")
+                    .arg(havel::app::kDefaultScreenshotDelayMs),
+            QStringLiteral("ms")};
+};
+
+CommandLine::CommandLine()
+{
+    m_parser.setApplicationDescription(
             QStringLiteral("Runs a Havel script. The host stays alive while referenced timers are "
                            "pending, then exits.\nExit codes: 0 ok, 64 usage, 65 syntax error, "
-                           "70 runtime error, 130/143 stopped by SIGINT/SIGTERM."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption exitWhenDone(
-            QStringLiteral("exit-when-done"),
-            QStringLiteral("Havel's own rule: stop pending timers and exit when the script body ends."));
-    const QCommandLineOption eval(QStringList{QStringLiteral("e"), QStringLiteral("eval")},
-                                  QStringLiteral("Run <code> instead of a script file."),
-                                  QStringLiteral("code"));
-    parser.addOption(exitWhenDone);
-    parser.addOption(eval);
-    parser.addPositionalArgument(QStringLiteral("script.hv"), QStringLiteral("The script to run."));
+                           "70 runtime error (or: the inspector failed), 130/143 stopped by "
+                           "SIGINT/SIGTERM."));
+    m_parser.addHelpOption();
+    m_parser.addVersionOption();
+    m_parser.addOption(m_exitWhenDone);
+    m_parser.addOption(m_eval);
+    m_parser.addOption(m_inspector);
+    m_parser.addOption(m_screenshot);
+    m_parser.addOption(m_screenshotDelay);
+    m_parser.addPositionalArgument(QStringLiteral("script.hv"), QStringLiteral("The script to run."));
+}
 
-    if (!parser.parse(app.arguments())) {
-        printLine(stderr, QStringLiteral("havel: %1").arg(parser.errorText()));
+int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
+{
+    if (!m_parser.parse(arguments)) {
+        printLine(stderr, QStringLiteral("havel: %1").arg(m_parser.errorText()));
         printLine(stderr, QStringLiteral("Usage: havel [options] script.hv (see --help)"));
         return kExitUsage;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printLine(stdout, parser.helpText().trimmed());
-        return 0;
+    if (m_parser.isSet(QStringLiteral("help"))) {
+        invocation->action = Invocation::Action::Help;
+        return -1;
     }
-    if (parser.isSet(QStringLiteral("version"))) {
-        printLine(stdout, QStringLiteral("havel %1").arg(app.applicationVersion()));
-        return 0;
+    if (m_parser.isSet(QStringLiteral("version"))) {
+        invocation->action = Invocation::Action::Version;
+        return -1;
     }
 
-    invocation->exitWhenDone = parser.isSet(exitWhenDone);
-    const QStringList positional = parser.positionalArguments();
-    if (parser.isSet(eval)) {
+    invocation->exitWhenDone = m_parser.isSet(m_exitWhenDone);
+    invocation->screenshotPath = m_parser.value(m_screenshot);
+    if (m_parser.isSet(m_screenshot) && invocation->screenshotPath.isEmpty()) {
+        printLine(stderr, QStringLiteral("havel: --screenshot needs a file name, such as inspector.png"));
+        return kExitUsage;
+    }
+    // --screenshot is only ever about the inspector's window, so it asks for the inspector.
+    invocation->inspector = m_parser.isSet(m_inspector) || m_parser.isSet(m_screenshot);
+    if (m_parser.isSet(m_screenshotDelay)) {
+        bool ok = false;
+        const int delay = m_parser.value(m_screenshotDelay).toInt(&ok);
+        if (!m_parser.isSet(m_screenshot)) {
+            printLine(stderr, QStringLiteral("havel: --screenshot-delay goes with --screenshot FILE.png"));
+            return kExitUsage;
+        }
+        if (!ok || delay < 0 || delay > 600'000) {
+            printLine(stderr, QStringLiteral("havel: --screenshot-delay: '%1' is not a number of "
+                                             "milliseconds from 0 to 600000")
+                                      .arg(m_parser.value(m_screenshotDelay)));
+            return kExitUsage;
+        }
+        invocation->screenshotDelayMs = delay;
+    }
+
+    const QStringList positional = m_parser.positionalArguments();
+    if (m_parser.isSet(m_eval)) {
         if (!positional.isEmpty()) {
             printLine(stderr, QStringLiteral("havel: give either -e code or a script file, not both"));
             return kExitUsage;
         }
-        invocation->source = parser.value(eval);
+        invocation->source = m_parser.value(m_eval);
         invocation->scriptName = QStringLiteral("<eval>");
         return -1;
     }
@@ -96,25 +177,25 @@ int parseCommandLine(const QCoreApplication &app, Invocation *invocation)
     }
     invocation->source = QString::fromUtf8(file.readAll());
     invocation->scriptName = QFileInfo(file.fileName()).fileName();
+    invocation->scriptPath = file.fileName();
     return -1;
 }
 
-} // namespace
+//! argv as QCoreApplication::arguments() would give it, before any application object exists.
+QStringList argumentsOf(int argc, char **argv)
+{
+    QStringList arguments;
+    arguments.reserve(argc);
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    return arguments;
+}
 
-int main(int argc, char *argv[])
+//! A plain run: no window, no display, the main thread a QCoreApplication.
+int runHeadless(int &argc, char **argv, const Invocation &invocation)
 {
     QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("havel"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(HAVEL_VERSION));
-    // The host reports a failed callback itself, as `[line N] RuntimeError in timer ...`; the
-    // timer core's own warning about it would say the same thing twice. QT_LOGGING_RULES
-    // still turns it back on.
-    QLoggingCategory::setFilterRules(QStringLiteral("havel.timers.warning=false"));
-
-    Invocation invocation;
-    if (const int code = parseCommandLine(app, &invocation); code >= 0)
-        return code;
-
+    havel::app::quietDuplicateWarnings();
     havel::script::ScriptHost host;
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::signalled, &host, [&host](int signalNumber) {
@@ -124,4 +205,61 @@ int main(int argc, char *argv[])
                      Qt::QueuedConnection);
     host.start(invocation.source, invocation.scriptName, invocation.exitWhenDone);
     return app.exec();
+}
+
+#if !HAVEL_WITH_INSPECTOR
+//! Replaces this process with havel-inspector, from the folder this executable is in, with
+//! the same arguments. Returns only if that fails, with the exit code.
+int execInspectorBuild(char **argv)
+{
+    QString folder;
+    char self[PATH_MAX];
+    if (const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self); length > 0
+        && length < ssize_t(sizeof self)) {
+        folder = QFileInfo(QString::fromLocal8Bit(self, length)).absolutePath();
+    } else {
+        folder = QFileInfo(QString::fromLocal8Bit(argv[0])).absolutePath();
+    }
+    const QString program = folder + QStringLiteral("/havel-inspector");
+    std::fflush(nullptr);
+    ::execv(QFile::encodeName(program).constData(), argv);
+    const int error = errno;
+    printLine(stderr, QStringLiteral("havel: --inspector runs %1, which failed to start: %2")
+                              .arg(program, QString::fromLocal8Bit(std::strerror(error))));
+    return havel::app::kExitSoftware;
+}
+#endif
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication::setApplicationName(QStringLiteral("havel"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HAVEL_VERSION));
+
+    CommandLine commandLine;
+    Invocation invocation;
+    if (const int code = commandLine.parse(argumentsOf(argc, argv), &invocation); code >= 0)
+        return code;
+
+    switch (invocation.action) {
+    case Invocation::Action::Help: {
+        const QCoreApplication app(argc, argv);
+        printLine(stdout, commandLine.helpText());
+        return 0;
+    }
+    case Invocation::Action::Version:
+        printLine(stdout, QStringLiteral("havel %1").arg(QCoreApplication::applicationVersion()));
+        return 0;
+    case Invocation::Action::Run:
+        break;
+    }
+#if HAVEL_WITH_INSPECTOR
+    if (invocation.inspector)
+        return havel::app::runWithInspector(argc, argv, invocation);
+#else
+    if (invocation.inspector)
+        return execInspectorBuild(argv);
+#endif
+    return runHeadless(argc, argv, invocation);
 }

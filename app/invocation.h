@@ -1,0 +1,47 @@
+// What one `havel` command line asks for, and the few helpers main.cpp and inspectorrun.cpp
+// share.
+#pragma once
+
+#include <QtCore/QString>
+
+#include <cstdio>
+
+namespace havel::app {
+
+// Exit codes (sysexits.h where one fits); the script's own codes come from the interpreter.
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 64;
+constexpr int kExitSoftware = 70; // also: the inspector could not load or save its picture
+
+// --screenshot: how long to let the live values render after the script body has finished
+// (two model polls at 10 Hz, so fires/s has a delta), unless --screenshot-delay says otherwise.
+constexpr int kDefaultScreenshotDelayMs = 200;
+// --screenshot: if the body has not finished by then (a long sleep() or loop at top level),
+// grab what is there rather than wait for ever.
+constexpr int kScreenshotBodyTimeoutMs = 5000;
+
+struct Invocation
+{
+    enum class Action { Run, Help, Version };
+    Action action = Action::Run;
+    QString source;
+    QString scriptName;     // labels the timers: the file name, or "<eval>"
+    QString scriptPath;     // as given on the command line; empty with -e
+    bool exitWhenDone = false;
+    bool inspector = false; // --inspector, or implied by --screenshot
+    QString screenshotPath; // empty: no --screenshot
+    int screenshotDelayMs = kDefaultScreenshotDelayMs;
+};
+
+//! Writes @p text and a newline to @p stream as UTF-8, and flushes it.
+void printLine(std::FILE *stream, const QString &text);
+//! Turns off the timer core's warning about a failed callback, which the host reports itself.
+//! Call right after creating the application object.
+void quietDuplicateWarnings();
+
+//! The `havel --inspector` run (in the havel-inspector build only): makes the main thread a QGuiApplication, shows the inspector
+//! window, runs the script on the interpreter thread and returns the exit code. Call at most
+//! once, before any application object exists, with the process's own @p argc and @p argv.
+int runWithInspector(int &argc, char **argv, const Invocation &invocation);
+
+} // namespace havel::app
