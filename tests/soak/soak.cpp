@@ -16,6 +16,7 @@
 // agreed. Every timeout is accounted for: a fire counter per timer, checked when the timer is
 // retired (fired, or cleared) and once more at the end; intervals compare the callbacks they ran
 // with the core's fireCount and their expected number of ticks.
+#include "../timers/contextthread.h"
 #include "scripthost.h"
 #include "timermanager.h"
 
@@ -29,7 +30,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -61,41 +61,6 @@ qint64 nowNs()
 {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
-
-//! A context object on a thread of its own, built and destroyed there.
-class ContextThread : public QThread
-{
-public:
-    ContextThread() { start(); }
-    ~ContextThread() override
-    {
-        quit();
-        wait();
-    }
-    QObject *context()
-    {
-        std::unique_lock lock(m_lock);
-        m_ready.wait(lock, [this] { return m_context != nullptr; });
-        return m_context;
-    }
-
-protected:
-    void run() override
-    {
-        QObject context;
-        {
-            std::lock_guard lock(m_lock);
-            m_context = &context;
-        }
-        m_ready.notify_all();
-        exec();
-    }
-
-private:
-    std::mutex m_lock;
-    std::condition_variable m_ready;
-    QObject *m_context = nullptr; // guarded by m_lock
-};
 
 //! What one timer did, shared by its owner and its callback (which runs on a context thread).
 struct Record
