@@ -4,11 +4,16 @@
 #include "timerschedule_p.h"
 #include "timerslogging.h"
 
+#include <QtCore/QSocketNotifier>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 
+#include <sys/timerfd.h>
+#include <unistd.h>
+
 #include <limits>
-#include <thread>
+#include <cerrno>
+#include <cstring>
 
 namespace havel {
 
@@ -21,8 +26,9 @@ struct TimerAlarm
 
 namespace {
 
-//! The longest an alarm may ring before its deadline, to be waited out on the timer thread.
-constexpr qint64 kSpinNs = 250'000;
+//! With the precise edge in place, each QTimer is a backstop this much after its deadline: it
+//! rings only if the edge did not, so in the normal case a fire costs one wake-up.
+constexpr qint64 kBackstopNs = 1'000'000;
 
 qint64 toNs(std::chrono::milliseconds ms)
 {
@@ -46,6 +52,8 @@ TimerManager::TimerManager()
             Qt::QueuedConnection);
     // Everything the timer thread uses is built above, before the thread starts.
     moveToThread(m_thread.get());
+    // The precise edge is made on the timer thread, which its notifier must belong to.
+    connect(m_thread.get(), &QThread::started, this, &TimerManager::setUpPreciseEdge);
     m_thread->start();
 }
 
@@ -225,21 +233,54 @@ void TimerManager::onAlarm(TimerAlarm *alarm)
     // Whichever alarm rang, every entry that is due goes, in (deadline, id) order: the order
     // of fires comes from the schedule, not from the order Qt happens to run its QTimers in.
     fireDueTimers();
-    // An alarm armed to the millisecond below its deadline (see startAlarm) rings up to
-    // kSpinNs early: wait out the rest here rather than a whole millisecond more.
-    if (const std::optional<qint64> dueNs = m_schedule->earliestDueNs()) {
-        if (*dueNs - steadyNowNs() <= kSpinNs) {
-            while (steadyNowNs() < *dueNs)
-                std::this_thread::yield();
-            fireDueTimers();
-        }
-    }
     syncAlarms();
     // A delay longer than a QTimer holds (about 24.8 days) rings early, with nothing due yet.
     if (alarm->id != InvalidTimerId && !alarm->timer.isActive()) {
         if (const TimerSchedule::Entry *entry = m_schedule->find(alarm->id); entry && entry->armed)
             startAlarm(alarm, entry->dueNs);
     }
+}
+
+void TimerManager::onPreciseEdge()
+{
+    quint64 expirations = 0;
+    // Non-blocking; the count itself does not matter, only that the deadline passed.
+    [[maybe_unused]] const ssize_t bytes = ::read(m_edgeFd, &expirations, sizeof expirations);
+    fireDueTimers();
+    syncAlarms();
+}
+
+void TimerManager::setUpPreciseEdge()
+{
+    m_edgeFd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (m_edgeFd < 0) {
+        qCInfo(lcTimers, "timerfd_create failed (%s): timers fire with millisecond precision",
+               strerror(errno));
+        return;
+    }
+    m_edgeNotifier = std::make_unique<QSocketNotifier>(m_edgeFd, QSocketNotifier::Read);
+    connect(m_edgeNotifier.get(), &QSocketNotifier::activated, this,
+            &TimerManager::onPreciseEdge);
+}
+
+void TimerManager::armPreciseEdge()
+{
+    if (m_edgeFd < 0)
+        return;
+    const std::optional<qint64> dueNs = m_schedule->earliestDueNs();
+    const qint64 wantedNs = dueNs.value_or(0);
+    if (wantedNs == m_edgeDueNs)
+        return; // unchanged: spare the system call
+    m_edgeDueNs = wantedNs;
+    // steady_clock is CLOCK_MONOTONIC on Linux, so the deadline is used as it is, absolute.
+    // An all-zero value disarms; a deadline at the clock's epoch is moved to 1 ns.
+    itimerspec spec{};
+    if (dueNs) {
+        const qint64 ns = std::max<qint64>(1, *dueNs);
+        spec.it_value.tv_sec = time_t(ns / 1'000'000'000);
+        spec.it_value.tv_nsec = long(ns % 1'000'000'000);
+    }
+    ::timerfd_settime(m_edgeFd, TFD_TIMER_ABSTIME, &spec, nullptr);
 }
 
 void TimerManager::syncAlarms()
@@ -272,25 +313,28 @@ void TimerManager::syncAlarms()
             m_alarmById.erase(it);
         }
     }
+    armPreciseEdge();
 }
 
 void TimerManager::startAlarm(TimerAlarm *alarm, qint64 dueNs)
 {
-    // A QTimer counts whole milliseconds. Rounding up would make every fire late by up to
-    // 1 ms; rounding down would make it early, which is never allowed. So round up, unless
-    // the deadline is at most kSpinNs past a whole millisecond: then ring that much early
-    // and let onAlarm() wait out the rest. Lateness from rounding stays below 1 ms - kSpinNs,
-    // and the timer thread spins at most kSpinNs per fire.
-    const qint64 remainingNs = std::max<qint64>(0, dueNs - steadyNowNs());
-    qint64 ms = remainingNs / 1'000'000;
-    if (remainingNs % 1'000'000 > kSpinNs)
-        ++ms;
+    // A QTimer counts whole milliseconds, and Qt 6.4's GLib dispatcher rounds its poll timeout
+    // up to whole milliseconds too, so a QTimer alone fires up to about 2 ms late. Where the
+    // precise edge (a timerfd) exists it fires the timer on time, and this QTimer is a
+    // backstop just after. Without it, round up: a fire must never be early.
+    const qint64 slackNs = m_edgeFd >= 0 ? kBackstopNs : 0;
+    const qint64 remainingNs = std::max<qint64>(0, saturatingAdd(dueNs, slackNs) - steadyNowNs());
+    const qint64 ms = remainingNs / 1'000'000 + (remainingNs % 1'000'000 != 0 ? 1 : 0);
     alarm->timer.start(int(std::min<qint64>(ms, std::numeric_limits<int>::max())));
 }
 
 void TimerManager::shutdownOnTimerThread()
 {
-    // QTimers are deleted here, on the thread they belong to.
+    // The notifier and the QTimers are deleted here, on the thread they belong to.
+    m_edgeNotifier.reset();
+    if (m_edgeFd >= 0)
+        ::close(m_edgeFd);
+    m_edgeFd = -1;
     m_alarmById.clear();
     m_freeAlarms.clear();
     m_alarms.clear();

@@ -11,7 +11,11 @@
 //  * The timer thread, a QThread owned by the manager, on which the manager object lives. It
 //    keeps every active timer in a deadline queue ordered by (deadline, id) and arms QTimers
 //    (Qt::PreciseTimer) only for the earliest-due few, so Qt's dispatcher, which scans its timer
-//    list linearly, never holds more than kMaxArmedTimers of them. When timers come due it
+//    list linearly, never holds more than kMaxArmedTimers of them. Those QTimers count whole
+//    milliseconds and Qt 6.4's GLib dispatcher rounds its waits up to whole milliseconds, so a
+//    Linux timerfd, watched by a QSocketNotifier, carries the earliest deadline to the
+//    nanosecond; the QTimers then ring only as a backstop, one millisecond later, and are
+//    stopped unrung in the normal case. When timers come due it
 //    appends their ids to their context's mailbox and wakes that context once per batch with
 //    QMetaObject::invokeMethod(context, ..., Qt::QueuedConnection).
 //  * Context threads, the threads of the context objects given at creation (in the Havel host,
@@ -37,6 +41,7 @@
 #include <vector>
 
 QT_BEGIN_NAMESPACE
+class QSocketNotifier;
 class QThread;
 QT_END_NAMESPACE
 
@@ -130,6 +135,9 @@ private:
     void syncAlarms();
     void startAlarm(TimerAlarm *alarm, qint64 dueNs);
     void shutdownOnTimerThread();
+    void setUpPreciseEdge();
+    void armPreciseEdge();
+    void onPreciseEdge();
 
     std::shared_ptr<TimerCore> m_core;
     std::unique_ptr<QThread> m_thread;
@@ -139,6 +147,10 @@ private:
     std::vector<std::unique_ptr<TimerAlarm>> m_alarms;
     std::vector<TimerAlarm *> m_freeAlarms;
     std::unordered_map<TimerId, TimerAlarm *> m_alarmById;
+    // The precise edge: a Linux timerfd armed for the earliest deadline, to the nanosecond.
+    int m_edgeFd = -1;
+    qint64 m_edgeDueNs = 0; // what m_edgeFd is armed for; 0 = disarmed
+    std::unique_ptr<QSocketNotifier> m_edgeNotifier;
 
     friend class TimerCore;
 };
