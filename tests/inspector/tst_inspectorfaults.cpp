@@ -126,7 +126,7 @@ void tst_InspectorFaults::attachDetachDuringFireStorm()
     FireStorm storm(manager, m_context.context());
     QTRY_VERIFY_WITH_TIMEOUT(storm.fires() > kStormTimers, 30000);
 
-    for (int round = 0; round < 25; ++round) {
+    for (int round = 0; round < 12; ++round) {
         auto model = std::make_unique<TimerListModel>(&manager);
         model->setPollInterval(pollInterval);
         auto tester = std::make_unique<QAbstractItemModelTester>(

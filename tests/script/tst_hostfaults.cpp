@@ -112,7 +112,7 @@ void tst_HostFaults::scriptFileIsNotAScript_data()
     QTest::newRow("directory") << QStringLiteral("folder.hv/") << QByteArray() << 64
                                << QStringLiteral("havel: cannot read '%1': Is a directory\n");
     QTest::newRow("binary") << QStringLiteral("program.hv")
-                            << QByteArray("\x7f" "ELF\x02\x01\x01\x00\x00\x00\n\x03\x00>\x00", 18) << 65
+                            << QByteArray::fromHex("7f454c46020101000000000a03003e00") << 65
                             << QStringLiteral("[line 1] Error: The script holds a NUL byte: it is a "
                                               "binary file, not Havel source.\n");
     QTest::newRow("not UTF-8 (Latin-1)") << QStringLiteral("latin1.hv")
