@@ -7,8 +7,9 @@ namespace havel::script {
 namespace {
 
 constexpr int kMaxDepth = 200;
-// The deepest tree that chains (a + b + ..., f()()..., else if ...) may build, on top of the
-// nesting. Walking a tree this deep takes a few MB of stack at most, even under ASan.
+// The most chain links (a + b + ..., f()()..., else if ...) one statement may hold, nested
+// statements included: a bound on its tree's depth, on top of the nesting. Walking a tree this
+// deep takes a few MB of stack at most, even under ASan.
 constexpr int kMaxChainDepth = 10'000;
 
 bool isAssignable(const Expr &expr)
@@ -41,16 +42,10 @@ Parser::DepthGuard::~DepthGuard()
     --m_parser->m_depth;
 }
 
-void Parser::ChainGuard::grow()
+void Parser::chainLink(const char *message)
 {
-    ++m_links;
-    if (++m_parser->m_chain > kMaxChainDepth)
-        m_parser->errorAt(m_parser->previous(), QString::fromLatin1(m_message));
-}
-
-Parser::ChainGuard::~ChainGuard()
-{
-    m_parser->m_chain -= m_links;
+    if (++m_chain > kMaxChainDepth)
+        errorAt(previous(), QString::fromLatin1(message));
 }
 
 Parser::Parser(QList<Token> tokens) : m_tokens(std::move(tokens))
@@ -108,6 +103,13 @@ ExprPtr Parser::parseSingleExpression()
 StmtPtr Parser::declaration()
 {
     DepthGuard guard(this);
+    // A statement's links end with it: the next statement is a sibling, not a deeper node.
+    struct ChainScope
+    {
+        int &chain;
+        const int atEntry;
+        ~ChainScope() { chain = atEntry; }
+    } chainScope{m_chain, m_chain};
     if (match({TokenType::Let, TokenType::Val}))
         return letDeclaration();
     if (check(TokenType::Fn) && peek(1).type == TokenType::Identifier) {
@@ -248,11 +250,11 @@ StmtPtr Parser::ifStatement()
     skipNewlines();
     if (match({TokenType::Else})) {
         if (match({TokenType::If})) {
-            ChainGuard chain(this, "Too many 'else if' branches.");
-            chain.grow();
+            chainLink("Too many 'else if' branches.");
             stmt->elseBranch = ifStatement();
-        } else
+        } else {
             stmt->elseBranch = block();
+        }
     } else {
         m_current = save;
     }
@@ -438,10 +440,9 @@ ExprPtr Parser::binary(ExprPtr left, const Token &op, ExprPtr right, Expr::Kind 
 ExprPtr Parser::nullish()
 {
     ExprPtr expr = logicalOr();
-    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::QuestionQuestion})) {
         const Token op = previous();
-        chain.grow();
+        chainLink("Expression too long.");
         skipNewlines();
         expr = binary(std::move(expr), op, logicalOr(), Expr::Kind::Logical);
     }
@@ -451,10 +452,9 @@ ExprPtr Parser::nullish()
 ExprPtr Parser::logicalOr()
 {
     ExprPtr expr = logicalAnd();
-    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::OrOr})) {
         const Token op = previous();
-        chain.grow();
+        chainLink("Expression too long.");
         skipNewlines();
         expr = binary(std::move(expr), op, logicalAnd(), Expr::Kind::Logical);
     }
@@ -464,10 +464,9 @@ ExprPtr Parser::logicalOr()
 ExprPtr Parser::logicalAnd()
 {
     ExprPtr expr = comparison();
-    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::AndAnd})) {
         const Token op = previous();
-        chain.grow();
+        chainLink("Expression too long.");
         skipNewlines();
         expr = binary(std::move(expr), op, comparison(), Expr::Kind::Logical);
     }
@@ -477,11 +476,10 @@ ExprPtr Parser::logicalAnd()
 ExprPtr Parser::comparison()
 {
     ExprPtr expr = range();
-    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::EqualEqual, TokenType::BangEqual, TokenType::Less,
                   TokenType::LessEqual, TokenType::Greater, TokenType::GreaterEqual})) {
         const Token op = previous();
-        chain.grow();
+        chainLink("Expression too long.");
         skipNewlines();
         expr = binary(std::move(expr), op, range(), Expr::Kind::Binary);
     }
@@ -501,10 +499,9 @@ ExprPtr Parser::range()
 ExprPtr Parser::additive()
 {
     ExprPtr expr = multiplicative();
-    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::Plus, TokenType::Minus})) {
         const Token op = previous();
-        chain.grow();
+        chainLink("Expression too long.");
         skipNewlines();
         expr = binary(std::move(expr), op, multiplicative(), Expr::Kind::Binary);
     }
@@ -514,10 +511,9 @@ ExprPtr Parser::additive()
 ExprPtr Parser::multiplicative()
 {
     ExprPtr expr = unary();
-    ChainGuard chain(this, "Expression too long.");
     while (match({TokenType::Star, TokenType::Slash, TokenType::Percent})) {
         const Token op = previous();
-        chain.grow();
+        chainLink("Expression too long.");
         skipNewlines();
         expr = binary(std::move(expr), op, unary(), Expr::Kind::Binary);
     }
@@ -552,13 +548,12 @@ ExprPtr Parser::power()
 ExprPtr Parser::postfix()
 {
     ExprPtr expr = primary();
-    ChainGuard chain(this, "Expression too long.");
     while (true) {
         if (match({TokenType::LeftParen})) {
-            chain.grow();
+            chainLink("Expression too long.");
             expr = finishCall(std::move(expr));
         } else if (match({TokenType::Dot})) {
-            chain.grow();
+            chainLink("Expression too long.");
             const Token &name = advance();
             if (name.type == TokenType::Newline || name.type == TokenType::EndOfFile
                 || name.type == TokenType::Error
@@ -569,7 +564,7 @@ ExprPtr Parser::postfix()
             member->name = name.lexeme;
             expr = std::move(member);
         } else if (match({TokenType::LeftBracket})) {
-            chain.grow();
+            chainLink("Expression too long.");
             auto index = std::make_unique<IndexExpr>(previous().line);
             index->object = std::move(expr);
             index->index = expression();
@@ -579,7 +574,7 @@ ExprPtr Parser::postfix()
             if (!isAssignable(*expr))
                 errorAt(peek(), QStringLiteral("Invalid increment target."));
             const Token &op = advance();
-            chain.grow();
+            chainLink("Expression too long.");
             auto post = std::make_unique<PostfixExpr>(op.line);
             post->op = op.type;
             post->target = std::move(expr);

@@ -95,25 +95,16 @@ private:
         Parser *m_parser;
     };
 
-    //! Counts the links of a left-deep chain built by a loop (a + b + c, f()()(), else if ...),
+    //! Counts one link of a left-deep chain built by a loop (a + b + c, f()()(), else if ...),
     //! which adds tree depth without parser recursion. Every later walk of the tree (evaluation,
-    //! destruction) recurses that deep, so a hostile input must not make it unbounded.
-    class ChainGuard
-    {
-    public:
-        ChainGuard(Parser *parser, const char *message) : m_parser(parser), m_message(message) { }
-        ~ChainGuard();
-        void grow();
-    private:
-        Parser *m_parser;
-        const char *m_message;
-        int m_links = 0;
-    };
+    //! destruction) recurses that deep, so a hostile input must not make it unbounded. Links are
+    //! counted per statement, nested ones included, so the count bounds the statement's depth.
+    void chainLink(const char *message);
 
     QList<Token> m_tokens;
     qsizetype m_current = 0;
     int m_depth = 0;
-    int m_chain = 0; //!< links of the chains being built around the current position
+    int m_chain = 0; //!< chain links in the statements around the current position
     int m_timerBlocks = 0; //!< timer blocks around the current position, for @stop
     int m_functions = 0;   //!< functions around the current position, for return
     int m_loops = 0;       //!< loops around the current position in this function
