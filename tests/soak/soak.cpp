@@ -27,6 +27,7 @@
 #include <QtCore/QTimer>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <chrono>
@@ -89,6 +90,8 @@ struct Totals
     std::atomic<qint64> reentered{0};
     std::atomic<qint64> worstLatenessNs{0};
     std::atomic<qint64> fires{0};
+    //! Timeouts (never paused) by lateness: up to 1 ms, 10 ms, 100 ms, more.
+    std::array<std::atomic<qint64>, 4> latenessBuckets{};
 };
 
 void storeMax(std::atomic<qint64> &target, qint64 value)
@@ -114,6 +117,9 @@ TimerId create(TimerManager &manager, QObject *context, const std::shared_ptr<Re
                 if (lateness < 0)
                     ++totals.early;
                 storeMax(totals.worstLatenessNs, lateness);
+                const std::size_t bucket = lateness <= 1'000'000 ? 0 : lateness <= 10'000'000 ? 1
+                        : lateness <= 100'000'000 ? 2 : 3;
+                ++totals.latenessBuckets[bucket];
             }
         }
         record->running.fetch_sub(1);
@@ -392,6 +398,9 @@ int main(int argc, char **argv)
                 qlonglong(totals.early.load()), qlonglong(totals.reentered.load()));
     std::printf("soak: worst lateness %.1f ms (timeouts, from the call), %.1f ms (base intervals, core status)\n",
                 worstTimeoutMs, worstIntervalMs);
+    std::printf("soak: timeouts late by <= 1 ms: %lld, <= 10 ms: %lld, <= 100 ms: %lld, more: %lld\n",
+                qlonglong(totals.latenessBuckets[0].load()), qlonglong(totals.latenessBuckets[1].load()),
+                qlonglong(totals.latenessBuckets[2].load()), qlonglong(totals.latenessBuckets[3].load()));
     std::printf("soak: script exit code %d\n", scriptExit);
     std::printf("soak: RSS at start %ld kB, at end %ld kB\n", rssStart, rssEnd);
     const bool ok = totals.lost == 0 && intervalMissing == 0 && totals.duplicated == 0
