@@ -18,6 +18,8 @@ qint64 steadyNowNs()
     return duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+static_assert(sizeof(TimerRecord) <= 128, "a TimerRecord is most of a live timer's memory");
+
 qint64 saturatingAdd(qint64 a, qint64 b)
 {
     qint64 sum;
@@ -222,7 +224,8 @@ TimerStatus TimerCore::statusOf(TimerId id, const TimerRecord &record, qint64 no
     status.fireCount = record.fireCount.load(std::memory_order_relaxed);
     status.skippedTicks = record.skippedTicks.load(std::memory_order_relaxed);
     status.errorCount = record.errorCount.load(std::memory_order_relaxed);
-    status.lastError = record.lastError;
+    if (record.lastError)
+        status.lastError = *record.lastError;
     status.lastLateness = nanoseconds(record.lastLatenessNs.load(std::memory_order_relaxed));
     status.maxLateness = nanoseconds(record.maxLatenessNs.load(std::memory_order_relaxed));
     status.lastCallbackDuration = nanoseconds(record.lastCallbackNs.load(std::memory_order_relaxed));
@@ -412,7 +415,10 @@ bool TimerCore::endFire(TimerId id, qint64 durationNs, const QString *error)
         bool remove = record->kind == TimerKind::Timeout;
         if (error) {
             const quint64 errors = record->errorCount.fetch_add(1, std::memory_order_relaxed) + 1;
-            record->lastError = *error;
+            if (record->lastError)
+                *record->lastError = *error;
+            else
+                record->lastError = std::make_unique<QString>(*error);
             if (record->stopAfterErrors > 0 && errors >= quint64(record->stopAfterErrors)) {
                 qCInfo(lcTimers, "timer %llu stopped by its error policy after %llu error(s)",
                        id, errors);

@@ -54,20 +54,18 @@ struct TimerRecord
 {
     TimerRecord(TimerKind kind, qint64 periodNs, qint64 dueNs, ContextChannel *channel,
                 const TimerOptions &options)
-        : kind(kind), periodNs(periodNs), stopAfterErrors(options.stopAfterErrors),
-          channel(channel), label(options.label), dueNs(dueNs)
+        : periodNs(periodNs), channel(channel), label(options.label), dueNs(dueNs),
+          stopAfterErrors(options.stopAfterErrors), kind(kind)
     {
     }
 
-    const TimerKind kind;
+    // Ordered by size, so that 100k live timers waste no padding (the record is most of a
+    // timer's memory).
     const qint64 periodNs;            //!< the delay of a timeout, the period of an interval
-    const int stopAfterErrors;
     ContextChannel *const channel;    //!< outlives the record: a channel goes after its timers
     const QString label;
 
-    std::atomic<TimerState> state{TimerState::Active};
-    std::atomic<qint64> dueNs;                //!< next deadline while active
-    std::atomic<bool> deliveryPending{false}; //!< a fire is queued to the context, not yet run
+    std::atomic<qint64> dueNs;        //!< next deadline while active
     std::atomic<quint64> fireCount{0};
     std::atomic<quint64> skippedTicks{0};
     std::atomic<quint64> errorCount{0};
@@ -75,9 +73,13 @@ struct TimerRecord
     std::atomic<qint64> maxLatenessNs{0};
     std::atomic<qint64> lastCallbackNs{0};
     std::atomic<qint64> maxCallbackNs{0};
+    qint64 pausedRemainingNs = 0;         // guarded by registryLock
+    std::unique_ptr<QString> lastError;   // guarded by registryLock; made on the first error
 
-    qint64 pausedRemainingNs = 0; // guarded by registryLock
-    QString lastError;            // guarded by registryLock
+    const int stopAfterErrors;
+    const TimerKind kind;
+    std::atomic<TimerState> state{TimerState::Active};
+    std::atomic<bool> deliveryPending{false}; //!< a fire is queued to the context, not yet run
 };
 
 //! A request from a caller thread to the timer thread.

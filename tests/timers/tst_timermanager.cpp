@@ -347,19 +347,19 @@ void tst_TimerManager::pauseResumeKeepsRemainingTime()
         if (firedAfterResumeMs < 0)
             firedAfterResumeMs = sinceResume.elapsed();
     };
-    // Paused two thirds of the way: resuming with the full delay instead of what was left
-    // would be late by 400 ms, far beyond the tolerance below.
-    const TimerId id = kind == TimerKind::Timeout ? manager.setTimeout(&context, 600ms, callback)
-                                                  : manager.setInterval(&context, 600ms, callback);
-    QTest::qWait(400); // let time pass: this is what pausing must preserve
+    // Paused three quarters of the way: resuming with the full delay instead of what was left
+    // would be late by 1.5 s, beyond the generous tolerance below.
+    const TimerId id = kind == TimerKind::Timeout ? manager.setTimeout(&context, 2000ms, callback)
+                                                  : manager.setInterval(&context, 2000ms, callback);
+    QTest::qWait(1500); // let time pass: this is what pausing must preserve
     QVERIFY(manager.pauseTimer(id));
     const auto paused = manager.timerStatus(id);
     QVERIFY(paused);
     QCOMPARE(paused->state, TimerState::Paused);
-    QVERIFY2(paused->remaining <= 210ms && paused->remaining >= 50ms,
+    QVERIFY2(paused->remaining <= 510ms && paused->remaining > 0ms,
              qPrintable(QString::number(paused->remaining.count())));
 
-    QTest::qWait(650); // longer than the whole delay: a paused timer must not fire
+    QTest::qWait(700); // past the deadline it had: a paused timer must not fire
     QCOMPARE(firedAfterResumeMs, -1);
     QCOMPARE(manager.timerStatus(id)->remaining, paused->remaining); // frozen
 
@@ -372,7 +372,7 @@ void tst_TimerManager::pauseResumeKeepsRemainingTime()
     // Never early; late by at most a generous margin for a busy CI machine.
     QVERIFY2(firedAfterResumeMs >= remainingMs - 1,
              qPrintable(QStringLiteral("%1 < %2").arg(firedAfterResumeMs).arg(remainingMs)));
-    QVERIFY2(firedAfterResumeMs <= remainingMs + 300,
+    QVERIFY2(firedAfterResumeMs <= remainingMs + 1000,
              qPrintable(QStringLiteral("%1 > %2").arg(firedAfterResumeMs).arg(remainingMs)));
 }
 
