@@ -1,11 +1,9 @@
-// The `havel --inspector [--screenshot FILE.png] script.hv` run.
+// The `havel --inspector [--screenshot FILE.png] script.hv` run (the havel-inspector build).
 //
 // The main thread becomes a QGuiApplication and owns the inspector window; the script runs on
 // the interpreter thread exactly as in a plain run. The window only reads the timer manager
 // (InspectorWindow polls its snapshot at 10 Hz) and calls its any-thread controls, so a busy
-// script cannot freeze it. The run ends the way a plain run does (the script's timers are
-// done, or a signal), and also when the user closes the window (exit code 0) or once the
-// --screenshot picture is saved.
+// script cannot freeze it. When the run ends: see InspectorRun.
 #include "invocation.h"
 #include "signalwatcher.h"
 
@@ -19,6 +17,8 @@
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImageWriter>
 #include <QtQuick/QQuickWindow>
+
+#include <optional>
 
 namespace havel::app {
 
@@ -51,6 +51,170 @@ QString screenshotPathProblem(const QString &path)
     return {};
 }
 
+//! One run with the inspector open: the script host, its window, and what ends the run.
+//!
+//! The run ends as a plain one does (the script is done, or SIGINT/SIGTERM), or when the user
+//! closes the window (exit code 0), or once the --screenshot picture is saved. A script that
+//! finishes by itself leaves the window open on a real display, showing the final state
+//! (after "Stop all", say) with "finished" in its title; closing it then exits with the
+//! script's code. Offscreen nobody could close it, so there the run ends with the script.
+//! Thread: the main thread, after the QGuiApplication exists.
+class InspectorRun
+{
+public:
+    explicit InspectorRun(const Invocation &invocation);
+
+    //! Shows the window, then starts the script. False, with the error printed, if the
+    //! window cannot be loaded (nothing has run then).
+    bool start();
+
+private:
+    void onBodyFinished();
+    void onFinished(int exitCode);
+    void onWindowClosed();
+    void onSignal(int signalNumber);
+    //! Ends the run: now if it is over already, else through the host (timers stopped,
+    //! interpreter thread done, then onFinished).
+    void stop(int exitCode);
+    //! Saves the window to the --screenshot file; false, with the error printed, on failure.
+    bool takeScreenshot();
+    void dropScreenshot(const QString &why);
+
+    const Invocation &m_invocation;
+    const bool m_windowClosable; // a display a user can close the window on
+    script::ScriptHost m_host;   // owns the TimerManager and the interpreter thread
+    SignalWatcher m_signalWatcher;
+    InspectorWindow m_inspector; // after m_host: destroyed first, while the manager exists
+    QTimer m_settle;             // --screenshot: bodyFinished -> the grab
+    QTimer m_bodyWait;           // --screenshot: the body never ends (a long sleep): grab anyway
+    bool m_screenshotPending = false;
+    bool m_stopAsked = false;          // by the window or a signal: exit once the run is over
+    std::optional<int> m_finishedCode; // the script is done, the window still open
+};
+
+InspectorRun::InspectorRun(const Invocation &invocation)
+    : m_invocation(invocation),
+      m_windowClosable(QGuiApplication::platformName() != QLatin1String("offscreen")
+                       && QGuiApplication::platformName() != QLatin1String("minimal")),
+      m_inspector(m_host.timerManager())
+{
+    m_settle.setSingleShot(true);
+    m_bodyWait.setSingleShot(true);
+}
+
+bool InspectorRun::start()
+{
+    if (!m_inspector.show()) {
+        printLine(stderr, QStringLiteral("havel: %1").arg(m_inspector.errorString()));
+        return false;
+    }
+    m_inspector.window()->setTitle(
+            QStringLiteral("%1 \u2014 Havel timer inspector").arg(m_invocation.scriptName));
+
+    QObject::connect(&m_signalWatcher, &SignalWatcher::signalled, &m_host,
+                     [this](int signalNumber) { onSignal(signalNumber); });
+    QObject::connect(&m_inspector, &InspectorWindow::closed, &m_host, [this] { onWindowClosed(); });
+    QObject::connect(&m_host, &script::ScriptHost::bodyFinished, &m_host, [this] { onBodyFinished(); });
+    QObject::connect(&m_host, &script::ScriptHost::finished, &m_host,
+                     [this](int exitCode) { onFinished(exitCode); });
+
+    if (!m_invocation.screenshotPath.isEmpty()) {
+        m_screenshotPending = true;
+        QObject::connect(&m_settle, &QTimer::timeout, &m_host,
+                         [this] { stop(takeScreenshot() ? kExitOk : kExitSoftware); });
+        QObject::connect(&m_bodyWait, &QTimer::timeout, &m_host, [this] {
+            printLine(stderr, QStringLiteral("havel: the script body is still running after %1 s; "
+                                             "taking the screenshot now")
+                                      .arg(kScreenshotBodyTimeoutMs / 1000));
+            stop(takeScreenshot() ? kExitOk : kExitSoftware);
+        });
+        m_bodyWait.start(kScreenshotBodyTimeoutMs);
+    }
+    m_host.start(m_invocation.source, m_invocation.scriptName, m_invocation.exitWhenDone);
+    return true;
+}
+
+void InspectorRun::onBodyFinished()
+{
+    // The script's timers are set up: let the live values render (two polls by default,
+    // so that fires/s has a delta), then grab.
+    if (m_screenshotPending) {
+        m_bodyWait.stop();
+        m_settle.start(m_invocation.screenshotDelayMs);
+    }
+}
+
+void InspectorRun::onFinished(int exitCode)
+{
+    if (m_screenshotPending) {
+        // The script ended before the picture was due. A failed run gets none (its error
+        // is on stderr); a finished one gets the window as it is now.
+        if (exitCode != kExitOk) {
+            dropScreenshot(QStringLiteral("the script failed; no screenshot was saved"));
+        } else {
+            printLine(stderr, QStringLiteral("havel: the script ended before the screenshot was "
+                                             "due; it shows no live timers"));
+            if (!takeScreenshot())
+                exitCode = kExitSoftware;
+        }
+        QCoreApplication::exit(exitCode);
+        return;
+    }
+    if (m_stopAsked || !m_windowClosable || !m_inspector.window()->isVisible()) {
+        QCoreApplication::exit(exitCode);
+        return;
+    }
+    m_finishedCode = exitCode;
+    m_inspector.window()->setTitle(QStringLiteral("%1 \u2014 finished, exit code %2 \u2014 Havel timer inspector")
+                                           .arg(m_invocation.scriptName)
+                                           .arg(exitCode));
+    printLine(stderr, QStringLiteral("havel: the script has finished (exit code %1); close the "
+                                     "inspector window to exit")
+                              .arg(exitCode));
+}
+
+void InspectorRun::onWindowClosed()
+{
+    if (m_screenshotPending)
+        dropScreenshot(QStringLiteral("the window was closed before the screenshot; none was saved"));
+    // Closing ends the run with 0, unless the script has already ended with its own code.
+    stop(m_finishedCode.value_or(kExitOk));
+}
+
+void InspectorRun::onSignal(int signalNumber)
+{
+    stop(128 + signalNumber);
+}
+
+void InspectorRun::stop(int exitCode)
+{
+    m_stopAsked = true;
+    if (m_finishedCode)
+        QCoreApplication::exit(exitCode);
+    else
+        m_host.requestStop(exitCode); // the first request wins; onFinished() exits
+}
+
+bool InspectorRun::takeScreenshot()
+{
+    m_screenshotPending = false;
+    m_settle.stop();
+    m_bodyWait.stop();
+    if (!m_inspector.grabToFile(m_invocation.screenshotPath)) {
+        printLine(stderr, QStringLiteral("havel: %1").arg(m_inspector.errorString()));
+        return false;
+    }
+    return true;
+}
+
+void InspectorRun::dropScreenshot(const QString &why)
+{
+    m_screenshotPending = false;
+    m_settle.stop();
+    m_bodyWait.stop();
+    printLine(stderr, QStringLiteral("havel: %1").arg(why));
+}
+
 } // namespace
 
 int runWithInspector(int &argc, char **argv, const Invocation &invocation)
@@ -68,95 +232,18 @@ int runWithInspector(int &argc, char **argv, const Invocation &invocation)
 
     QGuiApplication app(argc, argv);
     quietDuplicateWarnings();
-    // The window closing does not end the event loop by itself: it asks the script to stop,
-    // and the loop ends when the run is over (timers stopped, interpreter thread done).
+    // Closing the window does not end the event loop by itself: InspectorRun decides.
     QGuiApplication::setQuitOnLastWindowClosed(false);
-
-    const bool wantScreenshot = !invocation.screenshotPath.isEmpty();
-    if (wantScreenshot) {
+    if (!invocation.screenshotPath.isEmpty()) {
         if (const QString problem = screenshotPathProblem(invocation.screenshotPath); !problem.isEmpty()) {
             printLine(stderr, QStringLiteral("havel: %1").arg(problem));
             return kExitUsage;
         }
     }
 
-    script::ScriptHost host; // owns the TimerManager and the interpreter thread
-    SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::signalled, &host, [&host](int signalNumber) {
-        host.requestStop(128 + signalNumber);
-    });
-
-    // Declared after the host: it is destroyed first, while the manager it reads still exists.
-    InspectorWindow inspector(host.timerManager());
-    if (!inspector.show()) {
-        printLine(stderr, QStringLiteral("havel: %1").arg(inspector.errorString()));
+    InspectorRun run(invocation);
+    if (!run.start())
         return kExitSoftware;
-    }
-    inspector.window()->setTitle(
-            QStringLiteral("%1 \u2014 Havel timer inspector").arg(invocation.scriptName));
-
-    // --screenshot: grab once the script body has set up its timers and the live values
-    // have had a moment (screenshotDelayMs) to render, then end the run through the host.
-    bool screenshotPending = wantScreenshot;
-    QTimer settle;   // bodyFinished -> the grab
-    QTimer bodyWait; // the body never finishes (a long sleep at top level): grab anyway
-    settle.setSingleShot(true);
-    bodyWait.setSingleShot(true);
-    const auto takeScreenshot = [&]() -> bool {
-        screenshotPending = false;
-        settle.stop();
-        bodyWait.stop();
-        if (!inspector.grabToFile(invocation.screenshotPath)) {
-            printLine(stderr, QStringLiteral("havel: %1").arg(inspector.errorString()));
-            return false;
-        }
-        return true;
-    };
-    QObject::connect(&settle, &QTimer::timeout, &app, [&] {
-        host.requestStop(takeScreenshot() ? kExitOk : kExitSoftware);
-    });
-    QObject::connect(&bodyWait, &QTimer::timeout, &app, [&] {
-        printLine(stderr, QStringLiteral("havel: the script body is still running after %1 s; "
-                                         "taking the screenshot now")
-                                  .arg(kScreenshotBodyTimeoutMs / 1000));
-        host.requestStop(takeScreenshot() ? kExitOk : kExitSoftware);
-    });
-    if (wantScreenshot) {
-        QObject::connect(&host, &script::ScriptHost::bodyFinished, &app, [&] {
-            if (screenshotPending) {
-                bodyWait.stop();
-                settle.start(invocation.screenshotDelayMs);
-            }
-        });
-        bodyWait.start(kScreenshotBodyTimeoutMs);
-    }
-
-    QObject::connect(&inspector, &InspectorWindow::closed, &host, [&] {
-        if (screenshotPending) {
-            screenshotPending = false;
-            settle.stop();
-            bodyWait.stop();
-            printLine(stderr, QStringLiteral("havel: the window was closed before the screenshot; "
-                                             "none was saved"));
-        }
-        host.requestStop(kExitOk);
-    });
-    QObject::connect(&host, &script::ScriptHost::finished, &app, [&](int exitCode) {
-        // The script ended by itself before the picture was due. A failed run gets no
-        // picture (its error is on stderr); a finished one gets the window as it is now.
-        if (screenshotPending && exitCode == kExitOk) {
-            printLine(stderr, QStringLiteral("havel: the script ended before the screenshot was "
-                                             "due; it shows no live timers"));
-            if (!takeScreenshot())
-                exitCode = kExitSoftware;
-        } else if (screenshotPending) {
-            screenshotPending = false;
-            printLine(stderr, QStringLiteral("havel: the script failed; no screenshot was saved"));
-        }
-        QCoreApplication::exit(exitCode);
-    });
-
-    host.start(invocation.source, invocation.scriptName, invocation.exitWhenDone);
     return app.exec();
 }
 

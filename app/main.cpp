@@ -77,9 +77,10 @@ private:
                                     QStringLiteral("code")};
     const QCommandLineOption m_inspector{
             QStringLiteral("inspector"),
-            QStringLiteral("Show the live timer inspector window while the script runs. Needs a "
-                           "display (or xvfb-run -a); closing the window ends the run with exit "
-                           "code 0.")};
+            QStringLiteral("Show the live timer inspector window while the script runs (needs a "
+                           "display, or xvfb-run -a). Closing the window stops the script, exit "
+                           "code 0; if the script ends first, the window stays open on its final "
+                           "state until closed.")};
     const QCommandLineOption m_screenshot{
             QStringLiteral("screenshot"),
             QStringLiteral("Implies --inspector. Once the script body has set up its timers, save "

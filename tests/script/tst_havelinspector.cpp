@@ -57,7 +57,9 @@ private Q_SLOTS:
     void scriptEndEndsRun();
     void signalEndsRun_data();
     void signalEndsRun();
-    void closingWindowEndsRun();
+    void closingWindow_data();
+    void closingWindow();
+    void cleanupTestCase();
 
 private:
     //! The environment for havel: offscreen, and a private runtime dir so that Qt has nothing
@@ -66,7 +68,12 @@ private:
     Run runHavel(const QStringList &args, const QProcessEnvironment &environment);
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
+    //! Starts an Xvfb for the tests that need a real X window, once; false if it cannot.
+    bool startXvfb();
+
     QTemporaryDir m_dir;
+    QProcess m_xvfb;
+    QByteArray m_display; // ":N" once Xvfb runs
 };
 
 void tst_HavelInspector::initTestCase()
@@ -395,43 +402,89 @@ static xcb_atom_t atom(xcb_connection_t *connection, const char *name)
 }
 #endif
 
-void tst_HavelInspector::closingWindowEndsRun()
+bool tst_HavelInspector::startXvfb()
+{
+#ifdef HAVEL_TEST_XCB
+    if (!m_display.isEmpty())
+        return true;
+    const QString xvfbBinary = QStandardPaths::findExecutable(QStringLiteral("Xvfb"));
+    if (xvfbBinary.isEmpty())
+        return false;
+    // -displayfd: Xvfb picks a free display and writes its number to stdout once it is ready.
+    // -noreset: no server reset when the last client leaves, which refuses the next test's
+    // connections for a moment.
+    m_xvfb.start(xvfbBinary, {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-noreset"),
+                              QStringLiteral("-screen"), QStringLiteral("0"), QStringLiteral("1280x900x24"),
+                              QStringLiteral("-nolisten"), QStringLiteral("tcp")});
+    if (!m_xvfb.waitForStarted())
+        return false;
+    QByteArray displayNumber;
+    QElapsedTimer clock;
+    clock.start();
+    while (!displayNumber.contains('\n') && clock.elapsed() < 20'000 && m_xvfb.state() == QProcess::Running) {
+        m_xvfb.waitForReadyRead(1000);
+        displayNumber += m_xvfb.readAllStandardOutput();
+    }
+    if (!displayNumber.contains('\n'))
+        return false;
+    m_display = ':' + displayNumber.trimmed();
+    return true;
+#else
+    return false;
+#endif
+}
+
+void tst_HavelInspector::cleanupTestCase()
+{
+    if (m_xvfb.state() != QProcess::NotRunning) {
+        m_xvfb.terminate();
+        if (!m_xvfb.waitForFinished(5000))
+            m_xvfb.kill();
+        m_xvfb.waitForFinished();
+    }
+}
+
+void tst_HavelInspector::closingWindow_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QByteArray>("titleBeforeClosing");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("stderrContains");
+
+    // The timers would run for ever: closing the window stops them and ends the run with 0.
+    QTest::newRow("timers running")
+            << "n = 0\ninterval 20 { n++ }\nsetInterval(() => null, 100)\nprint \"ready\"\n"
+            << QByteArray("<eval> \xe2\x80\x94 Havel timer inspector") << 0 << "";
+    // The script ends by itself: the window stays open on its final state, says so in its
+    // title, and closing it ends havel with the script's own exit code.
+    QTest::newRow("script finished")
+            << "print \"ready\"\ntimeout 200 { exit(3) }\n"
+            << QByteArray("<eval> \xe2\x80\x94 finished, exit code 3") << 3
+            << "havel: the script has finished (exit code 3); close the inspector window to exit\n";
+}
+
+void tst_HavelInspector::closingWindow()
 {
 #ifndef HAVEL_TEST_XCB
     QSKIP("built without libxcb headers: cannot close a window the way a window manager does");
 #else
-    // A real X window (Xvfb, no window manager): the test closes it as a window manager
-    // would, with a WM_DELETE_WINDOW message, while the script's timers keep it busy.
-    const QString xvfbBinary = QStandardPaths::findExecutable(QStringLiteral("Xvfb"));
-    if (xvfbBinary.isEmpty())
-        QSKIP("Xvfb is not installed (Debian: xvfb)");
-    QProcess xvfb;
-    // -displayfd: Xvfb picks a free display and writes its number to stdout once it is ready.
-    xvfb.start(xvfbBinary, {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                            QStringLiteral("0"), QStringLiteral("1280x900x24"), QStringLiteral("-nolisten"),
-                            QStringLiteral("tcp")});
-    QVERIFY2(xvfb.waitForStarted(), qPrintable(xvfb.errorString()));
-    const auto stopXvfb = qScopeGuard([&xvfb] {
-        xvfb.terminate();
-        if (!xvfb.waitForFinished(5000))
-            xvfb.kill();
-        xvfb.waitForFinished();
-    });
-    QByteArray displayNumber;
-    QTRY_VERIFY_WITH_TIMEOUT((displayNumber += xvfb.readAllStandardOutput()).contains('\n'), 20'000);
-    const QByteArray display = ':' + displayNumber.trimmed();
+    QFETCH(QString, script);
+    QFETCH(QByteArray, titleBeforeClosing);
+    QFETCH(int, exitCode);
+    QFETCH(QString, stderrContains);
 
+    // A real X window (Xvfb, no window manager): the test closes it as a window manager
+    // would, with a WM_DELETE_WINDOW message.
+    if (!startXvfb())
+        QSKIP("Xvfb is not installed (Debian: xvfb) or did not start");
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("QT_QPA_PLATFORM"));
     environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    environment.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(display));
+    environment.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(m_display));
     environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), path(QStringLiteral("runtime")));
     QProcess havel;
     havel.setProcessEnvironment(environment);
-    havel.start(QStringLiteral(HAVEL_BINARY),
-                {QStringLiteral("--inspector"), QStringLiteral("-e"),
-                 QStringLiteral("n = 0\ninterval 20 { n++ }\nsetInterval(() => null, 100)\n"
-                                "print \"ready\"\n")});
+    havel.start(QStringLiteral(HAVEL_BINARY), {QStringLiteral("--inspector"), QStringLiteral("-e"), script});
     QVERIFY2(havel.waitForStarted(), qPrintable(havel.errorString()));
     const auto killHavel = qScopeGuard([&havel] {
         if (havel.state() != QProcess::NotRunning) {
@@ -440,17 +493,23 @@ void tst_HavelInspector::closingWindowEndsRun()
         }
     });
 
-    xcb_connection_t *connection = xcb_connect(display.constData(), nullptr);
-    QVERIFY(connection && !xcb_connection_has_error(connection));
+    xcb_connection_t *connection = xcb_connect(m_display.constData(), nullptr);
+    QVERIFY2(connection && !xcb_connection_has_error(connection),
+             qPrintable(QStringLiteral("cannot connect to Xvfb on %1: xcb error %2, Xvfb %3")
+                                .arg(QString::fromLatin1(m_display))
+                                .arg(xcb_connection_has_error(connection))
+                                .arg(m_xvfb.state() == QProcess::Running ? QStringLiteral("running")
+                                                                         : QString::fromUtf8(m_xvfb.readAllStandardError()))));
     const auto disconnect = qScopeGuard([connection] { xcb_disconnect(connection); });
     const xcb_atom_t netWmName = atom(connection, "_NET_WM_NAME");
     xcb_window_t window = XCB_WINDOW_NONE;
-    QTRY_VERIFY2_WITH_TIMEOUT((window = findWindow(connection, netWmName, "Havel timer inspector"))
+    QByteArray errSoFar;
+    QTRY_VERIFY2_WITH_TIMEOUT((window = findWindow(connection, netWmName, titleBeforeClosing))
                                       != XCB_WINDOW_NONE,
-                              qPrintable(QString::fromUtf8(havel.readAllStandardError())), 30'000);
-    // The title names the script.
-    QVERIFY(findWindow(connection, netWmName, "<eval>") == window);
-    QTest::qWait(500); // the timers tick for a while
+                              qPrintable(QString::fromUtf8(errSoFar += havel.readAllStandardError())),
+                              30'000);
+    QTest::qWait(300); // the timers tick (or the finished run waits) for a while
+    QCOMPARE(havel.state(), QProcess::Running);
 
     xcb_client_message_event_t message = {};
     message.response_type = XCB_CLIENT_MESSAGE;
@@ -463,11 +522,11 @@ void tst_HavelInspector::closingWindowEndsRun()
     xcb_flush(connection);
 
     QVERIFY2(havel.waitForFinished(30'000), "havel did not end the run when its window closed");
-    const QString err = QString::fromUtf8(havel.readAllStandardError());
+    const QString err = QString::fromUtf8(errSoFar + havel.readAllStandardError());
     QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
-    QVERIFY2(havel.exitCode() == 0, qPrintable(err));
+    QVERIFY2(havel.exitCode() == exitCode, qPrintable(err));
     QVERIFY2(havel.readAllStandardOutput().contains("ready"), qPrintable(err));
-    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QCOMPARE(err, stderrContains);
 #endif
 }
 
