@@ -63,6 +63,9 @@ class InspectorRun
 {
 public:
     explicit InspectorRun(const Invocation &invocation);
+    //! The run is over (or never started): the window's going away is not a close request.
+    ~InspectorRun() { QObject::disconnect(&m_inspector, nullptr, nullptr, nullptr); }
+    Q_DISABLE_COPY_MOVE(InspectorRun)
 
     //! Shows the window, then starts the script. False, with the error printed, if the
     //! window cannot be loaded (nothing has run then).
