@@ -773,8 +773,9 @@ Value Interpreter::binaryOp(TokenType op, const QString &opText, const Value &le
             const qint64 a = left.asInt(), b = right.asInt();
             if (b == 0)
                 fail(line, QStringLiteral("Division by zero."));
-            // Exact when it divides evenly, else a float: 10 / 4 is 2.5, 10 / 5 is 2.
-            if (a % b == 0 && !(a == std::numeric_limits<qint64>::min() && b == -1))
+            // Exact when it divides evenly, else a float: 10 / 4 is 2.5, 10 / 5 is 2. The
+            // overflow check comes first: min % -1 traps (SIGFPE) just as min / -1 does.
+            if (!(a == std::numeric_limits<qint64>::min() && b == -1) && a % b == 0)
                 return a / b;
             return double(a) / double(b);
         }
