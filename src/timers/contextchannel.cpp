@@ -187,11 +187,15 @@ void ContextChannel::runFired(const FiredTimer &fired)
         rerunDueNs = it->second.rerunDueNs;
     }
 
-    const bool gone = m_core->endFire(fired.id, durationNs, failed ? &error : nullptr);
+    const bool gone = m_core->endFire(fired.id, kind, durationNs, failed ? &error : nullptr);
     if (failed)
         m_core->reportFailure(fired.id, error);
     if (gone) {
-        m_callbacks.erase(fired.id);
+        // A slot connected to callbackFailed may have changed the map: look the slot up again.
+        if (failed)
+            it = m_callbacks.find(fired.id);
+        if (it != m_callbacks.end())
+            m_callbacks.erase(it);
         return;
     }
     if (rerun) {

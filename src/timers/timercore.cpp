@@ -387,33 +387,33 @@ FireDecision TimerCore::beginFire(const FiredTimer &fired, qint64 nowNs, TimerKi
     return FireDecision::Run;
 }
 
-bool TimerCore::endFire(TimerId id, qint64 durationNs, const QString *error)
+bool TimerCore::endFire(TimerId id, TimerKind kind, qint64 durationNs, const QString *error)
 {
+    const auto findRecord = [this](TimerId id) -> TimerRecord * {
+        const auto it = m_records.find(id);
+        return it == m_records.end() ? nullptr : &it->second;
+    };
+    if (kind == TimerKind::Interval && !error) {
+        // The common case of an interval only touches atomics.
+        std::shared_lock lock(m_registryLock);
+        if (TimerRecord *record = findRecord(id)) {
+            record->lastCallbackNs.store(durationNs, std::memory_order_relaxed);
+            storeMax(record->maxCallbackNs, durationNs);
+            return false;
+        }
+        return true;
+    }
+
     bool wake = false;
     {
-        std::unique_lock lock(m_registryLock, std::defer_lock);
-        std::shared_lock sharedLock(m_registryLock, std::defer_lock);
-        // The common case (an interval that did not throw) only touches atomics.
-        const auto findRecord = [&]() -> TimerRecord * {
-            const auto it = m_records.find(id);
-            return it == m_records.end() ? nullptr : &it->second;
-        };
-        sharedLock.lock();
-        TimerRecord *record = findRecord();
+        std::unique_lock lock(m_registryLock);
+        TimerRecord *record = findRecord(id);
         if (!record)
             return true;
-        record->lastCallbackNs.store(durationNs, std::memory_order_relaxed);
-        storeMax(record->maxCallbackNs, durationNs);
-        if (!error && record->kind == TimerKind::Interval)
-            return false;
-        sharedLock.unlock();
-
-        lock.lock();
-        record = findRecord();
-        if (!record)
-            return true;
-        bool remove = record->kind == TimerKind::Timeout;
+        bool remove = kind == TimerKind::Timeout; // a timeout that ran leaves the registry
         if (error) {
+            record->lastCallbackNs.store(durationNs, std::memory_order_relaxed);
+            storeMax(record->maxCallbackNs, durationNs);
             const quint64 errors = record->errorCount.fetch_add(1, std::memory_order_relaxed) + 1;
             if (record->lastError)
                 *record->lastError = *error;
@@ -427,10 +427,9 @@ bool TimerCore::endFire(TimerId id, qint64 durationNs, const QString *error)
         }
         if (!remove)
             return false;
-        const bool wasTimeout = record->kind == TimerKind::Timeout;
         m_records.erase(id);
         // A timeout that ran has already left the schedule; an interval has not.
-        if (!wasTimeout)
+        if (kind == TimerKind::Interval)
             wake = pushRequest({TimerRequest::Disarm, id});
         bumpVersion();
     }

@@ -149,7 +149,7 @@ public:
     //! Called after a callback ran: records its duration and its error, if any. A timeout
     //! leaves the registry here, and so does a timer whose error policy says stop. Returns
     //! true if the timer is gone, so that its callback goes too.
-    bool endFire(TimerId id, qint64 durationNs, const QString *error);
+    bool endFire(TimerId id, TimerKind kind, qint64 durationNs, const QString *error);
     //! Emits callbackFailed and logs, unless the manager is already gone.
     void reportFailure(TimerId id, const QString &message);
     //! Whether @p id is still registered (context thread sweeps use it).
