@@ -43,7 +43,7 @@ mutations = [
   ("4a exceptions caught", "contextchannel.cpp", "    } catch (...) {\n        failed = true;", "    } catch (const std::bad_alloc &) {\n        failed = true;", [], "exceptionIsCaughtCountedAndReported"),
   ("4b error policy", "timercore.cpp", "if (record->stopAfterErrors > 0 && errors >= quint64(record->stopAfterErrors)) {", "if (false) {", [], "errorPolicyStopsTimer"),
   ("5 pause keeps remaining", "timercore.cpp", "const qint64 dueNs = saturatingAdd(steadyNowNs(), record.pausedRemainingNs);", "const qint64 dueNs = saturatingAdd(steadyNowNs(), record.periodNs);", [], "pauseResumeKeepsRemainingTime"),
-  ("6 timeout leaves registry", "timercore.cpp", "bool remove = record->kind == TimerKind::Timeout;", "bool remove = false;", [], "finishedTimeoutLeavesRegistry"),
+  ("6 timeout leaves registry", "timercore.cpp", "bool remove = kind == TimerKind::Timeout; // a timeout that ran leaves the registry", "bool remove = false;", [], "finishedTimeoutLeavesRegistry"),
   ("7 cleanupAll", "timercore.cpp", "        m_records.clear();\n        wake = pushRequest({TimerRequest::DisarmAll});", "        wake = pushRequest({TimerRequest::DisarmAll});", [], "cleanupAllStopsEverything"),
   ("8a negative delay", "timermanager.cpp", "    if (delay.count() < 0) {", "    if (false) {", [], "badInputIsRefused"),
   ("8b huge delay", "timercore.cpp", "    if (qAddOverflow(a, b, &sum))", "    if (false && qAddOverflow(a, b, &sum))", [], "hugeDelaysNeverFireEarly"),
