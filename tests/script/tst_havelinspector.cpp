@@ -482,6 +482,11 @@ void tst_HavelInspector::closingWindow()
     environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
     environment.insert(QStringLiteral("DISPLAY"), QString::fromLatin1(m_display));
     environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), path(QStringLiteral("runtime")));
+    // In sanitizer builds: on X11, Mesa's GL driver and libdbus leak a few blocks that
+    // LeakSanitizer cannot name (the driver is unloaded by then). havel's own teardown is
+    // leak-checked by the offscreen cases above.
+    environment.insert(QStringLiteral("ASAN_OPTIONS"),
+                       environment.value(QStringLiteral("ASAN_OPTIONS")) + QStringLiteral(":detect_leaks=0"));
     QProcess havel;
     havel.setProcessEnvironment(environment);
     havel.start(QStringLiteral(HAVEL_BINARY), {QStringLiteral("--inspector"), QStringLiteral("-e"), script});
@@ -523,7 +528,7 @@ void tst_HavelInspector::closingWindow()
 
     QVERIFY2(havel.waitForFinished(30'000), "havel did not end the run when its window closed");
     const QString err = QString::fromUtf8(errSoFar + havel.readAllStandardError());
-    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(havel.exitStatus() == QProcess::NormalExit, qPrintable(err));
     QVERIFY2(havel.exitCode() == exitCode, qPrintable(err));
     QVERIFY2(havel.readAllStandardOutput().contains("ready"), qPrintable(err));
     QCOMPARE(err, stderrContains);
