@@ -222,6 +222,8 @@ bool TimerListModel::pause(quint64 id)
 {
     const bool ok = m_manager && m_manager->pauseTimer(id);
     scheduleRefresh();
+    if (ok)
+        Q_EMIT timersControlled();
     return ok;
 }
 
@@ -229,6 +231,8 @@ bool TimerListModel::resume(quint64 id)
 {
     const bool ok = m_manager && m_manager->resumeTimer(id);
     scheduleRefresh();
+    if (ok)
+        Q_EMIT timersControlled();
     return ok;
 }
 
@@ -236,6 +240,8 @@ bool TimerListModel::stop(quint64 id)
 {
     const bool ok = m_manager && m_manager->stopTimer(id);
     scheduleRefresh();
+    if (ok)
+        Q_EMIT timersControlled();
     return ok;
 }
 
@@ -243,6 +249,8 @@ int TimerListModel::stopAll()
 {
     const int stopped = m_manager ? m_manager->cleanupAllTimers() : 0;
     scheduleRefresh();
+    if (stopped > 0)
+        Q_EMIT timersControlled();
     return stopped;
 }
 

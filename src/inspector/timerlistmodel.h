@@ -141,6 +141,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void pollIntervalChanged();
+    //! A pause, resume, stop or "stop all" from this model reached the manager. The owner of
+    //! the timers (the script host) may need to know: nothing else tells it.
+    void timersControlled();
     //! The header figures changed; emitted at most once per poll.
     void statsChanged();
 

@@ -169,6 +169,19 @@ void Interpreter::onStopRequested()
     requestFinish(m_stopRequest.load());
 }
 
+void Interpreter::timersChangedElsewhere()
+{
+    // A string-based queued call carries no payload: nothing for TSan to see handed over.
+    if (!m_changedElsewhere.exchange(true))
+        QMetaObject::invokeMethod(this, "onTimersChangedElsewhere", Qt::QueuedConnection);
+}
+
+void Interpreter::onTimersChangedElsewhere()
+{
+    m_changedElsewhere.store(false);
+    timersChanged();
+}
+
 void Interpreter::checkStop()
 {
     if (m_stopRequest.load(std::memory_order_relaxed) >= 0 && !m_stopping)

@@ -92,6 +92,10 @@ public:
     //! Re-checks the conditions of nested loops and whether the run may end; called after
     //! every timer callback and whenever timers change.
     void timersChanged();
+    //! Timers were stopped, paused or resumed by someone other than the script (the inspector,
+    //! an embedding application). Thread-safe: the interpreter thread re-checks its waits and
+    //! the exit rule on its next turn, once however many calls come meanwhile.
+    void timersChangedElsewhere();
     //! Ends the run with @p exitCode: stops the timers, unwinds the script, then finishes.
     void requestFinish(int exitCode);
     //! Throws StopUnwind when the run is ending; called between statements.
@@ -117,6 +121,7 @@ Q_SIGNALS:
 
 private Q_SLOTS:
     void onStopRequested();
+    void onTimersChangedElsewhere();
     void completeFinish();
 
 private:
@@ -199,6 +204,7 @@ private:
     std::vector<const GcObject *> m_printing; //!< containers being printed, for cycles
     //! -1, or the exit code another thread asked for. Read between statements.
     std::atomic<int> m_stopRequest{-1};
+    std::atomic<bool> m_changedElsewhere{false};
     //! Orders the end of a run before the destructor when the two run on different threads
     //! (ScriptHost deletes the interpreter after joining its thread). The join already does
     //! so, but inside uninstrumented Qt where ThreadSanitizer cannot see it; this lock, taken

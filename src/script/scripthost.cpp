@@ -62,4 +62,10 @@ void ScriptHost::requestStop(int exitCode)
         m_interpreter->requestStop(exitCode);
 }
 
+void ScriptHost::timersChangedElsewhere()
+{
+    if (m_interpreter)
+        m_interpreter->timersChangedElsewhere();
+}
+
 } // namespace havel::script

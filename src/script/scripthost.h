@@ -46,6 +46,10 @@ public:
     //! Ends the run as soon as possible with @p exitCode (SIGINT, SIGTERM, a closed window).
     //! Thread-safe; the first request wins.
     void requestStop(int exitCode);
+    //! Tells the script that its timers were stopped, paused or resumed through
+    //! timerManager() by someone else (the inspector's buttons), so that a handle's wait()
+    //! and the exit rule see it. Thread-safe.
+    void timersChangedElsewhere();
 
 Q_SIGNALS:
     //! The script body has run to its end, so its timers are set up (the inspector's

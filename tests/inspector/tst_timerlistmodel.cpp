@@ -49,6 +49,7 @@ private slots:
     void stoppedTimersVanish_data();
     void stoppedTimersVanish();
     void finishedTimeoutLeaves();
+    void actionsReportControl();
     void pauseAndResumeFollow();
     void remainingFreezesWhilePaused();
     void fireCountsAndRateFollow();
@@ -228,6 +229,25 @@ void tst_TimerListModel::stoppedTimersVanish()
     for (int i = 0; i < 10; ++i)
         QCOMPARE(m_model->rowOf(ids[i]) >= 0, !stop.contains(i));
     QCOMPARE(m_model->liveCount(), 10 - int(stop.size()));
+}
+
+void tst_TimerListModel::actionsReportControl()
+{
+    // The script host learns of the inspector's actions only through this signal.
+    const TimerId a = m_manager->setInterval(&m_context, 1h, [] {});
+    const TimerId b = m_manager->setInterval(&m_context, 1h, [] {});
+    QSignalSpy controlled(m_model.get(), &TimerListModel::timersControlled);
+    QVERIFY(m_model->pause(a));
+    QVERIFY(m_model->resume(a));
+    QVERIFY(m_model->stop(a));
+    QCOMPARE(controlled.count(), 3);
+    QVERIFY(!m_model->stop(a)); // nothing changed: nothing to report
+    QCOMPARE(controlled.count(), 3);
+    QCOMPARE(m_model->stopAll(), 1);
+    QCOMPARE(controlled.count(), 4);
+    QCOMPARE(m_model->stopAll(), 0);
+    QCOMPARE(controlled.count(), 4);
+    Q_UNUSED(b);
 }
 
 void tst_TimerListModel::finishedTimeoutLeaves()

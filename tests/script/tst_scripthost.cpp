@@ -16,6 +16,8 @@ private Q_SLOTS:
     void exitCodes();
     void bodyFinishedComesFirst();
     void timersVisibleFromHostThread();
+    void timersStoppedElsewhere_data();
+    void timersStoppedElsewhere();
     void requestStopEndsBusyScript();
     void destructorStopsRunningScript();
 };
@@ -75,6 +77,38 @@ void tst_ScriptHost::timersVisibleFromHostThread()
     QVERIFY(finished.wait(20'000));
     QCOMPARE(finished.first().first().toInt(), 130);
     QCOMPARE(host.timerManager()->activeTimerCount(), 0);
+}
+
+void tst_ScriptHost::timersStoppedElsewhere_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("how");
+    // Without being told, the interpreter would wait for a minute in both rows.
+    QTest::newRow("wait() on a handle stopped by the inspector")
+            << "h = timeout 60000 { }\nh.wait()\nprint \"waited\"" << "stop";
+    QTest::newRow("the last timer stopped by the inspector")
+            << "interval 60000 { }" << "stop";
+    QTest::newRow("Stop all in the inspector") << "interval 60000 { }\ntimeout 60000 { }"
+                                               << "stop all";
+}
+
+void tst_ScriptHost::timersStoppedElsewhere()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, how);
+    ScriptHost host;
+    QSignalSpy body(&host, &ScriptHost::bodyFinished);
+    QSignalSpy finished(&host, &ScriptHost::finished);
+    host.start(source, QStringLiteral("stopped.hv"), false);
+    // The wait() row never finishes its body; its timer exists once the manager lists it.
+    QTRY_COMPARE_WITH_TIMEOUT(host.timerManager()->activeTimerCount() > 0, true, 20'000);
+    if (how == QLatin1String("stop all"))
+        QVERIFY(host.timerManager()->cleanupAllTimers() > 0);
+    else
+        QVERIFY(host.timerManager()->stopTimer(host.timerManager()->activeTimers().first()));
+    host.timersChangedElsewhere();
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(finished.first().first().toInt(), 0);
 }
 
 void tst_ScriptHost::requestStopEndsBusyScript()
