@@ -9,6 +9,7 @@
 
 #include <inspectorwindow.h>
 #include <scripthost.h>
+#include <timerlistmodel.h>
 
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -117,6 +118,10 @@ bool InspectorRun::start()
     QObject::connect(&m_signalWatcher, &SignalWatcher::signalled, &m_host,
                      [this](int signalNumber) { onSignal(signalNumber); });
     QObject::connect(&m_inspector, &InspectorWindow::closed, &m_host, [this] { onWindowClosed(); });
+    // The window's buttons pause and stop timers behind the script's back: tell it, so that a
+    // handle's wait() and the exit rule see the change (after "Stop all" the script is done).
+    QObject::connect(m_inspector.model(), &TimerListModel::timersControlled, &m_host,
+                     &script::ScriptHost::timersChangedElsewhere);
     QObject::connect(&m_host, &script::ScriptHost::bodyFinished, &m_host, [this] { onBodyFinished(); });
     QObject::connect(&m_host, &script::ScriptHost::finished, &m_host,
                      [this](int exitCode) { onFinished(exitCode); });
