@@ -90,8 +90,12 @@ TimerId TimerManager::setTimeoutAt(QObject *context, std::chrono::steady_clock::
                                    TimerCallback callback, const TimerOptions &options)
 {
     using namespace std::chrono;
-    const qint64 dueNs = duration_cast<nanoseconds>(deadline.time_since_epoch()).count();
-    const qint64 delayNs = std::max<qint64>(0, dueNs - steadyNowNs());
+    // A deadline in the past means "due now", and is taken as now: lateness is then measured
+    // from the call, and no later arithmetic meets a deadline near the clock's minimum.
+    const qint64 nowNs = steadyNowNs();
+    const qint64 dueNs =
+            std::max<qint64>(nowNs, duration_cast<nanoseconds>(deadline.time_since_epoch()).count());
+    const qint64 delayNs = dueNs - nowNs;
     return addTimer("TimerManager::setTimeoutAt", context, TimerKind::Timeout, dueNs, delayNs,
                     std::move(callback), options);
 }

@@ -88,6 +88,8 @@ private slots:
     void hugeDelaysNeverFireEarly_data();
     void hugeDelaysNeverFireEarly();
     void zeroDelayFiresOnNextIteration();
+    void absoluteDeadlinesAtTheClocksEnds_data();
+    void absoluteDeadlinesAtTheClocksEnds();
     // 9. Destruction while busy.
     void destroyWhileFiresAreQueued_data();
     void destroyWhileFiresAreQueued();
@@ -566,6 +568,39 @@ void tst_TimerManager::zeroDelayFiresOnNextIteration()
     manager.setTimeout(&context, 0ms, [&ran] { ran = true; });
     QVERIFY(!ran); // never synchronously
     QTRY_VERIFY_WITH_TIMEOUT(ran, 1000);
+}
+
+void tst_TimerManager::absoluteDeadlinesAtTheClocksEnds_data()
+{
+    QTest::addColumn<bool>("past");
+    QTest::newRow("the steady clock's minimum") << true;
+    QTest::newRow("the steady clock's maximum") << false;
+}
+
+void tst_TimerManager::absoluteDeadlinesAtTheClocksEnds()
+{
+    QFETCH(bool, past);
+    TimerManager manager;
+    QObject context;
+    bool ran = false;
+    const auto deadline = past ? std::chrono::steady_clock::time_point::min()
+                               : std::chrono::steady_clock::time_point::max();
+    const TimerId id = manager.setTimeoutAt(&context, deadline, [&ran] { ran = true; });
+    QVERIFY(id != InvalidTimerId);
+    const auto status = manager.timerStatus(id);
+    QVERIFY(status);
+    if (past) {
+        // Already due: no delay (and no overflow computing one), and it fires at once.
+        QCOMPARE(status->interval, 0ms);
+        QCOMPARE(status->remaining, 0ns);
+        QTRY_VERIFY(ran);
+    } else {
+        bool markerRan = false;
+        manager.setTimeout(&context, 20ms, [&markerRan] { markerRan = true; });
+        QTRY_VERIFY(markerRan);
+        QVERIFY(!ran);
+        QVERIFY(manager.timerStatus(id)->remaining > std::chrono::hours(24 * 365));
+    }
 }
 
 // --- 9 ---------------------------------------------------------------------------------
