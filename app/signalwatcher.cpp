@@ -18,8 +18,11 @@ SignalWatcher::SignalWatcher(QObject *parent) : QObject(parent)
     struct sigaction action = {};
     action.sa_handler = &SignalWatcher::handle;
     sigemptyset(&action.sa_mask);
-    // SA_RESETHAND: a second signal kills the process the default way.
-    action.sa_flags = SA_RESTART | SA_RESETHAND;
+    // The handler stays installed: a repeated signal (a supervisor sending SIGTERM again, a
+    // second Ctrl+C) must not kill the process halfway through the clean shutdown the first
+    // one started. The interpreter stops between statements, so that shutdown always ends;
+    // SIGKILL remains for a process that must die at once.
+    action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
 }

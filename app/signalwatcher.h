@@ -2,8 +2,8 @@
 //
 // A POSIX signal handler may do almost nothing, so it only writes the signal number to a
 // socket pair (the self-pipe trick); a QSocketNotifier on the other end reads it in the main
-// thread's event loop, where a clean shutdown can start. A second signal of the same kind
-// finds the default action restored and ends the process at once, for a run that hangs.
+// thread's event loop, where a clean shutdown can start. Repeated signals are absorbed: the
+// first one's shutdown is already under way, and the first exit code stands.
 #pragma once
 
 #include <QtCore/QObject>
