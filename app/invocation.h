@@ -11,6 +11,7 @@ namespace havel::app {
 // Exit codes (sysexits.h where one fits); the script's own codes come from the interpreter.
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 64;
+constexpr int kExitDataError = 65; // the file is not Havel source (as for a syntax error)
 constexpr int kExitSoftware = 70; // also: the inspector could not load or save its picture
 
 // --screenshot: how long to let the live values render after the script body has finished

@@ -21,6 +21,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QStringDecoder>
 
 #include <cerrno>
 #include <climits>
@@ -51,6 +52,7 @@ void quietDuplicateWarnings()
 namespace {
 
 using havel::app::Invocation;
+using havel::app::kExitDataError;
 using havel::app::kExitUsage;
 using havel::app::printLine;
 
@@ -176,7 +178,23 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
                                                                           : file.errorString()));
         return kExitUsage;
     }
-    invocation->source = QString::fromUtf8(file.readAll());
+    const QByteArray bytes = file.readAll();
+    // QString::fromUtf8 would quietly turn bytes that are not UTF-8 into U+FFFD and run a
+    // Latin-1 file as if nothing were wrong. Decode strictly, and name the first bad line.
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    invocation->source = decoder(bytes);
+    if (decoder.hasError()) {
+        int line = 1;
+        for (const QByteArray &text : bytes.split('\n')) {
+            QStringDecoder lineDecoder(QStringDecoder::Utf8);
+            [[maybe_unused]] const QString decoded = lineDecoder(text);
+            if (lineDecoder.hasError())
+                break;
+            ++line;
+        }
+        printLine(stderr, QStringLiteral("[line %1] Error: The script is not valid UTF-8.").arg(line));
+        return kExitDataError;
+    }
     invocation->scriptName = QFileInfo(file.fileName()).fileName();
     invocation->scriptPath = file.fileName();
     return -1;

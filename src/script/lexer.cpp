@@ -93,9 +93,8 @@ void Lexer::error(const QString &message)
 
 QList<Token> Lexer::tokenize()
 {
-    // Checked up front, because they may hide in strings and comments too. A NUL byte means a
-    // binary file; U+FFFD is what the host's UTF-8 decoding leaves for bytes that are not UTF-8
-    // (a Latin-1 file, say), so a script cannot hold that character literally.
+    // Checked up front, because it may hide in strings and comments too: a NUL byte means a
+    // binary file. (Bytes that are not UTF-8 are the host's to refuse, as it decodes the file.)
     const int firstLine = m_line;
     for (qsizetype i = 0; i < m_source.size(); ++i) {
         const char16_t c = m_source.at(i).unicode();
@@ -103,9 +102,6 @@ QList<Token> Lexer::tokenize()
             ++m_line;
         } else if (c == 0) {
             error(QStringLiteral("The script holds a NUL byte: it is a binary file, not Havel source."));
-            return m_tokens;
-        } else if (c == 0xFFFD) {
-            error(QStringLiteral("The script is not valid UTF-8."));
             return m_tokens;
         }
     }
