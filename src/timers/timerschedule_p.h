@@ -53,7 +53,6 @@ public:
 
     std::size_t size() const { return m_entries.size(); }
     int armedCount() const { return int(m_armed.size()); }
-    int maxArmed() const { return m_maxArmed; }
 
 private:
     using Key = std::pair<qint64, TimerId>;

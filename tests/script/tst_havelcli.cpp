@@ -1,5 +1,7 @@
 // End-to-end tests of the havel executable: the command line, exit codes, and shutdown on
 // SIGINT/SIGTERM while timers fire and callbacks are in flight.
+#include "signalshutdown.h"
+
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
@@ -115,16 +117,7 @@ void tst_HavelCli::shutdownOnSignal()
 
     QProcess havel;
     startHavel(havel, {file.fileName()});
-    QByteArray out;
-    QTRY_VERIFY2_WITH_TIMEOUT((out += havel.readAllStandardOutput()).contains("ready"),
-                              qPrintable(QString::fromUtf8(out + havel.readAllStandardError())), 30'000);
-    ::kill(pid_t(havel.processId()), signalNumber);
-    QVERIFY2(havel.waitForFinished(30'000), "havel did not shut down after the signal");
-    // A clean shutdown: a normal exit with 128 + signal, and nothing on stderr (no warning,
-    // no sanitizer report, no half-written line).
-    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(havel.exitCode(), 128 + signalNumber);
-    QCOMPARE(QString::fromUtf8(havel.readAllStandardError()), QString());
+    expectCleanShutdownOnSignal(havel, signalNumber);
 }
 
 QTEST_GUILESS_MAIN(tst_HavelCli)

@@ -3,6 +3,8 @@
 // grabs it once the script has set up its timers, and the run ends cleanly when the window
 // closes, when the script ends, on a signal, and with a clear message when there is no
 // display.
+#include "signalshutdown.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFileInfo>
@@ -353,15 +355,7 @@ void tst_HavelInspector::signalEndsRun()
                 {QStringLiteral("--inspector"), QStringLiteral("-e"),
                  QStringLiteral("for i in 1..50 { setInterval(() => null, 5) }\n"
                                 "timeout 50 { print \"ready\" }\n")});
-    QVERIFY2(havel.waitForStarted(), qPrintable(havel.errorString()));
-    QByteArray out;
-    QTRY_VERIFY2_WITH_TIMEOUT((out += havel.readAllStandardOutput()).contains("ready"),
-                              qPrintable(QString::fromUtf8(out + havel.readAllStandardError())), 30'000);
-    ::kill(pid_t(havel.processId()), signalNumber);
-    QVERIFY2(havel.waitForFinished(30'000), "havel did not shut down after the signal");
-    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(havel.exitCode(), 128 + signalNumber);
-    QCOMPARE(QString::fromUtf8(havel.readAllStandardError()), QString());
+    expectCleanShutdownOnSignal(havel, signalNumber);
 }
 
 #ifdef HAVEL_TEST_XCB
