@@ -118,12 +118,12 @@ void ContextChannel::applyMailbox()
 
 void ContextChannel::deliver()
 {
-    std::vector<FiredTimer> fired;
     bool closed;
     {
         std::lock_guard lock(m_lock);
         m_wakePending = false;
-        fired.swap(m_fired);
+        m_ready.insert(m_ready.end(), m_fired.begin(), m_fired.end());
+        m_fired.clear();
         closed = m_closed || !m_alive;
     }
     if (closed) {
@@ -131,8 +131,18 @@ void ContextChannel::deliver()
         return;
     }
     applyMailbox();
-    for (const FiredTimer &f : fired)
-        runFired(f);
+    while (!m_ready.empty()) {
+        const FiredTimer fired = m_ready.front();
+        m_ready.pop_front();
+        if (!m_ready.empty()) {
+            // Fires are still waiting behind this one. Should its callback spin a nested event
+            // loop, a wake-up must be there for that loop to run them in; otherwise it finds
+            // an empty queue, one cheap event per batch.
+            std::lock_guard lock(m_lock);
+            wakeLocked();
+        }
+        runFired(fired);
+    }
 }
 
 void ContextChannel::runFired(const FiredTimer &fired)
@@ -216,6 +226,7 @@ void ContextChannel::purge()
         m_retired.clear();
         m_fired.clear();
     }
+    m_ready.clear();
     m_callbacks.clear();
 }
 

@@ -5,6 +5,7 @@
 
 #include <QtCore/QMetaObject>
 
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -93,6 +94,10 @@ private:
 
     // Context thread only.
     std::unordered_map<TimerId, Slot> m_callbacks;
+    // Fires taken from m_fired and not run yet. A member, not a local of deliver(): a callback
+    // that spins a nested event loop (a script's sleep()) re-enters deliver(), and the fires
+    // behind it in the same batch must run there, not wait until it returns.
+    std::deque<FiredTimer> m_ready;
 };
 
 } // namespace havel

@@ -40,6 +40,8 @@ mutations = [
    "equalDeadlinesFireInCreationOrder"),
   ("3a coalescing", "timercore.cpp", "if (record.deliveryPending.exchange(true, std::memory_order_acq_rel)) {", "if (false) {", [], "intervalNeverReenters"),
   ("3b no re-entry", "contextchannel.cpp", "if (it->second.running) {", "if (false) {", [], "intervalNeverReenters"),
+  ("3c nested loop runs the batch", "contextchannel.cpp", "            std::lock_guard lock(m_lock);\n            wakeLocked();\n        }\n        runFired(fired);",
+   "        }\n        runFired(fired);", [], "nestedLoopRunsFiresDueWithIt"),
   ("4a exceptions caught", "contextchannel.cpp", "    } catch (...) {\n        failed = true;", "    } catch (const std::bad_alloc &) {\n        failed = true;", [], "exceptionIsCaughtCountedAndReported"),
   ("4b error policy", "timercore.cpp", "if (record->stopAfterErrors > 0 && errors >= quint64(record->stopAfterErrors)) {", "if (false) {", [], "errorPolicyStopsTimer"),
   ("5 pause keeps remaining", "timercore.cpp", "const qint64 dueNs = saturatingAdd(steadyNowNs(), record.pausedRemainingNs);", "const qint64 dueNs = saturatingAdd(steadyNowNs(), record.periodNs);", [], "pauseResumeKeepsRemainingTime"),

@@ -67,6 +67,7 @@ private slots:
     // 3. Intervals never re-enter; piled-up ticks are coalesced and counted.
     void intervalNeverReenters_data();
     void intervalNeverReenters();
+    void nestedLoopRunsFiresDueWithIt();
     // 4. Exceptions are isolated.
     void exceptionIsCaughtCountedAndReported_data();
     void exceptionIsCaughtCountedAndReported();
@@ -255,6 +256,36 @@ void tst_TimerManager::intervalNeverReenters()
     QCOMPARE(status->fireCount, quint64(runs));
     QVERIFY2(runs < 20, qPrintable(QString::number(runs))); // ~50 ticks ran as one call
     QCOMPARE(runsOfOthersInside > 0, nestedEventLoop);
+}
+
+// A callback that spins a nested event loop (a script's sleep()) must not hold back the fires
+// that reached its thread in the same batch: they are due, so the nested loop runs them. The
+// loop has a way out after 5 s, so that a regression fails instead of hanging.
+void tst_TimerManager::nestedLoopRunsFiresDueWithIt()
+{
+    TimerManager manager;
+    QObject context;
+    QEventLoop *nestedLoop = nullptr;
+    bool secondRan = false;
+    bool secondRanInsideFirst = false;
+    QVERIFY(manager.setTimeout(&context, 0ms, [&] {
+        QEventLoop loop;
+        QTimer::singleShot(5s, &loop, &QEventLoop::quit);
+        nestedLoop = &loop;
+        if (!secondRan)
+            loop.exec();
+        nestedLoop = nullptr;
+    }));
+    QVERIFY(manager.setTimeout(&context, 0ms, [&] {
+        secondRan = true;
+        secondRanInsideFirst = nestedLoop != nullptr;
+        if (nestedLoop)
+            nestedLoop->quit();
+    }));
+    // Both fires wait in this thread's queue, to be delivered together.
+    waitUntilEarlierFiresAreQueued(manager);
+    QTRY_VERIFY_WITH_TIMEOUT(secondRan && !nestedLoop, 10000);
+    QVERIFY2(secondRanInsideFirst, "the second fire waited until the first callback returned");
 }
 
 // --- 4 ---------------------------------------------------------------------------------
