@@ -118,12 +118,20 @@ void ContextChannel::applyMailbox()
 
 void ContextChannel::deliver()
 {
+    ++m_deliveries;
     bool closed;
     {
         std::lock_guard lock(m_lock);
         m_wakePending = false;
-        m_ready.insert(m_ready.end(), m_fired.begin(), m_fired.end());
-        m_fired.clear();
+        if (m_readyIndex == m_ready.size()) {
+            // The usual case, no outer deliver() with fires left: take the batch as it is.
+            m_ready.clear();
+            m_readyIndex = 0;
+            m_ready.swap(m_fired);
+        } else {
+            m_ready.insert(m_ready.end(), m_fired.begin(), m_fired.end());
+            m_fired.clear();
+        }
         closed = m_closed || !m_alive;
     }
     if (closed) {
@@ -131,15 +139,17 @@ void ContextChannel::deliver()
         return;
     }
     applyMailbox();
-    while (!m_ready.empty()) {
-        const FiredTimer fired = m_ready.front();
-        m_ready.pop_front();
-        if (!m_ready.empty()) {
+    std::uint64_t wakeEnsuredAt = 0; // m_deliveries is at least 1 here
+    while (m_readyIndex < m_ready.size()) {
+        const FiredTimer fired = m_ready[m_readyIndex++];
+        if (m_readyIndex < m_ready.size() && wakeEnsuredAt != m_deliveries) {
             // Fires are still waiting behind this one. Should its callback spin a nested event
-            // loop, a wake-up must be there for that loop to run them in; otherwise it finds
-            // an empty queue, one cheap event per batch.
+            // loop, a wake-up must be there for that loop to run them in. Once per batch, and
+            // again after a nested deliver() used it up; if no loop nests, the wake-up takes
+            // the next fires the timer thread sends, or finds nothing to do.
             std::lock_guard lock(m_lock);
             wakeLocked();
+            wakeEnsuredAt = m_deliveries;
         }
         runFired(fired);
     }
@@ -227,6 +237,7 @@ void ContextChannel::purge()
         m_fired.clear();
     }
     m_ready.clear();
+    m_readyIndex = 0;
     m_callbacks.clear();
 }
 

@@ -5,7 +5,7 @@
 
 #include <QtCore/QMetaObject>
 
-#include <deque>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -94,10 +94,12 @@ private:
 
     // Context thread only.
     std::unordered_map<TimerId, Slot> m_callbacks;
-    // Fires taken from m_fired and not run yet. A member, not a local of deliver(): a callback
-    // that spins a nested event loop (a script's sleep()) re-enters deliver(), and the fires
-    // behind it in the same batch must run there, not wait until it returns.
-    std::deque<FiredTimer> m_ready;
+    // Fires taken from m_fired, run from m_readyIndex on. A member, not a local of deliver():
+    // a callback that spins a nested event loop (a script's sleep()) re-enters deliver(), and
+    // the fires behind it in the same batch must run there, not wait until it returns.
+    std::vector<FiredTimer> m_ready;
+    std::size_t m_readyIndex = 0;
+    std::uint64_t m_deliveries = 0; //!< deliver() calls so far, nested ones included
 };
 
 } // namespace havel
