@@ -404,8 +404,8 @@ int main(int argc, char **argv)
                 const qint64 accounted = qint64(status->fireCount + status->skippedTicks);
                 if (accounted < dueAtMarker - 1)
                     intervalMissing += dueAtMarker - accounted;
-                else if (accounted > dueNow + 1)
-                    intervalMissing += accounted - dueNow;
+                else if (accounted > dueNow + 1) // more ticks than were due: duplicated
+                    intervalMismatch += accounted - dueNow;
                 worstIntervalLatenessNs = std::max<qint64>(worstIntervalLatenessNs, status->maxLateness.count());
             }
         }, Qt::BlockingQueuedConnection);
