@@ -26,7 +26,7 @@
 // never adds lateness. Status and the list of timers are read straight from the registry, from
 // any thread, without a round trip; per-timer counters are atomics.
 //
-// See README.md for the contract, the bad-input rules and the threading model in full.
+// See docs/timer-core.md for the contract, the bad-input rules and the threading model in full.
 #pragma once
 
 #include "timertypes.h"

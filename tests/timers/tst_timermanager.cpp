@@ -1,4 +1,4 @@
-// TimerManager: one test per point of the contract in README.md ("The timer contract").
+// TimerManager: one test per point of the contract in docs/timer-core.md ("The timer contract").
 //
 // Synchronisation is on states and signals. Where a test needs a fire to be already queued to
 // a context thread, it uses a second timer on another context thread that comes due after it:
