@@ -121,18 +121,19 @@ private:
     bool m_wakeWhenLeft = false;           // guarded by m_lock; a deliver() elsewhere waited
     bool m_purgeWhenLeft = false;          // guarded by m_lock
     std::vector<FiredTimer> m_fired;                              // guarded by m_lock
-    HandedOver m_handedOver;                                      // guarded by m_lock
+    std::vector<HandedOver> m_handedOver;                         // guarded by m_lock; chunks
     std::vector<TimerId> m_retired;                               // guarded by m_lock
 
     // Context thread only.
     std::unordered_map<TimerId, Slot> m_callbacks;
-    // Callbacks handed over from other threads, not yet moved into m_callbacks: one chunk per
-    // mailbox swap, each in id order, chunks in id order too (ids are taken under the registry
-    // lock, like the handover). Moving 100k callbacks into the map at once would stall the
-    // context thread for milliseconds; they move kHandoverBatch per delivery instead, and a
-    // fire that needs one sooner finds it by binary search. A taken entry is left empty.
+    // Callbacks handed over from other threads, not yet moved into m_callbacks, in chunks of
+    // kHandoverBatch: each in id order, chunks in id order too (ids are taken under the
+    // registry lock, like the handover). Moving 100k callbacks into the map at once would stall
+    // the context thread for milliseconds; one chunk moves per delivery instead, and a fire
+    // that needs a callback sooner finds it by binary search. A taken entry is left empty.
     std::deque<HandedOver> m_pending;
     std::size_t m_pendingFront = 0; //!< entries of m_pending.front() already moved or taken
+    std::size_t m_pendingCount = 0; //!< entries in m_pending, moved and taken ones included
     // Fires taken from m_fired, run from m_readyIndex on. A member, not a local of deliver():
     // a callback that spins a nested event loop (a script's sleep()) re-enters deliver(), and
     // the fires behind it in the same batch must run there, not wait until it returns.
