@@ -207,12 +207,25 @@ mutation('16 no lock across callbackFailed (issue 9)',
          'tst_timermanager', 'callbackFailedSlotMayWaitForAnotherThread')
 
 
+def sync_copy():
+    """Makes MUT a copy of SRC, rewriting only the files that differ. A rewritten file gets a
+    new modification time, so the build recompiles exactly those: a copy that kept the original
+    times (shutil.copytree does) would leave the previous mutation compiled in."""
+    os.makedirs(MUT, exist_ok=True)
+    for name in os.listdir(SRC):
+        src, dst = os.path.join(SRC, name), os.path.join(MUT, name)
+        text = open(src, 'rb').read()
+        if not os.path.exists(dst) or open(dst, 'rb').read() != text:
+            with open(dst, 'wb') as f:
+                f.write(text)
+
+
 def main():
     os.makedirs(os.path.join(WORK, 'src'), exist_ok=True)
     with open(os.path.join(WORK, 'CMakeLists.txt'), 'w') as f:
         f.write(PROJECT)
     shutil.rmtree(MUT, ignore_errors=True)
-    shutil.copytree(SRC, MUT)
+    sync_copy()
     launcher = ['-DCMAKE_CXX_COMPILER_LAUNCHER=ccache'] if shutil.which('ccache') else []
     subprocess.run(['cmake', '-S', WORK, '-B', BUILD, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=RelWithDebInfo']
                    + launcher, check=True, capture_output=True)
@@ -221,8 +234,7 @@ def main():
     for name, edits, target, test in M:
         if only and not any(name.startswith(o) for o in only):
             continue
-        shutil.rmtree(MUT, ignore_errors=True)
-        shutil.copytree(SRC, MUT)
+        sync_copy()
         error = None
         for edit in edits:
             f, function, pattern, replacement = edit[:4]
@@ -248,8 +260,7 @@ def main():
         results.append((name, f'{target} {test}: ' + ('FAILS (caught)' if caught else 'still passes (NOT caught)')))
         print(f'{name:58} {results[-1][1]}', flush=True)
     # The unmutated copy must pass every test named above, or "caught" would mean nothing.
-    shutil.rmtree(MUT, ignore_errors=True)
-    shutil.copytree(SRC, MUT)
+    sync_copy()
     for target in sorted({m[2] for m in M if not only or any(m[0].startswith(o) for o in only)}):
         subprocess.run(['cmake', '--build', BUILD, '--target', target], check=True, capture_output=True)
         tests = sorted({m[3] for m in M if m[2] == target and (not only or any(m[0].startswith(o) for o in only))})

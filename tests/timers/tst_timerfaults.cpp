@@ -58,7 +58,7 @@ bool waitUntilOtherThreadIdle(QObject *context)
 {
     auto ran = std::make_shared<std::promise<void>>();
     std::future<void> done = ran->get_future();
-    QMetaObject::invokeMethod(context, [ran] { ran->set_value(); }, Qt::QueuedConnection);
+    postTo(context, [ran] { ran->set_value(); });
     return done.wait_for(20s) == std::future_status::ready;
 }
 
@@ -384,7 +384,7 @@ void tst_TimerFaults::managerDestroyedInsideCallback()
     QTRY_VERIFY_WITH_TIMEOUT(destroyedInside, 20000);
     QVERIFY(drainPostedEvents());
     QCOMPARE(ranHere, 0); // every one of them was behind the destroying callback
-    QMetaObject::invokeMethod(other, [&fenced] { fenced = true; }, Qt::QueuedConnection);
+    postTo(other, [&fenced] { fenced = true; });
     QVERIFY(waitUntilOtherThreadIdle(other));
     QVERIFY(waitUntilOtherThreadIdle(other)); // time for a stray wake-up to have run
     QCOMPARE(startedThere.load(), 0);

@@ -919,7 +919,7 @@ void tst_TimerManager::contextMovedToAnotherThread()
     QCOMPARE(ranOn.load(), static_cast<QThread *>(&m_other));
     QTRY_VERIFY(laterRan);
 
-    QMetaObject::invokeMethod(context, [context] { delete context; }, Qt::QueuedConnection);
+    postTo(context, [context] { delete context; });
     QTRY_COMPARE(manager.activeTimerCount(), 0);
     QTRY_COMPARE(diedOn.load(), static_cast<QThread *>(&m_other));
 }
@@ -950,7 +950,7 @@ void tst_TimerManager::contextMovedFromInsideItsCallback()
     }
     QTRY_VERIFY(runsThere >= 50);
     QCOMPARE(overlaps.load(), 0);
-    QMetaObject::invokeMethod(context, [context] { delete context; }, Qt::QueuedConnection);
+    postTo(context, [context] { delete context; });
     QTRY_COMPARE(manager.activeTimerCount(), 0);
 }
 

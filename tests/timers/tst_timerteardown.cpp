@@ -13,6 +13,7 @@
 //
 // HAVEL_TEARDOWN_ROUNDS sets the number of rounds (default 2000); HAVEL_TEARDOWN_WATCHDOG_S the
 // seconds one round may take before the watchdog aborts the run (default 60).
+#include "contextthread.h"
 #include "timermanager.h"
 
 #include <QtCore/QLoggingCategory>
@@ -70,24 +71,12 @@ public:
         m_thread.wait();
     }
     QThread *thread() { return &m_thread; }
-    //! Runs @p work on the thread. The std::mutex makes the handoff visible to TSan, which
-    //! cannot see inside Qt's uninstrumented event queue.
-    void post(std::function<void()> work)
-    {
-        std::lock_guard lock(m_handoff);
-        QMetaObject::invokeMethod(
-                &m_anchor,
-                [this, work = std::move(work)] {
-                    { std::lock_guard fence(m_handoff); }
-                    work();
-                },
-                Qt::QueuedConnection);
-    }
+    //! Runs @p work on the thread.
+    void post(std::function<void()> work) { postTo(&m_anchor, std::move(work)); }
 
 private:
     QThread m_thread;
     QObject m_anchor;
-    std::mutex m_handoff;
 };
 
 //! A one-shot gate that many threads wait on, opened by one.
