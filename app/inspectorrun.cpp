@@ -239,7 +239,6 @@ int runWithInspector(int &argc, char **argv, const Invocation &invocation)
     }
 
     QGuiApplication app(argc, argv);
-    quietDuplicateWarnings();
     // Closing the window does not end the event loop by itself: InspectorRun decides.
     QGuiApplication::setQuitOnLastWindowClosed(false);
     if (!invocation.screenshotPath.isEmpty()) {

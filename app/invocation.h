@@ -36,9 +36,6 @@ struct Invocation
 
 //! Writes @p text and a newline to @p stream as UTF-8, and flushes it.
 void printLine(std::FILE *stream, const QString &text);
-//! Turns off the timer core's warning about a failed callback, which the host reports itself.
-//! Call right after creating the application object.
-void quietDuplicateWarnings();
 
 //! The `havel --inspector` run (in the havel-inspector build only): makes the main thread a QGuiApplication, shows the inspector
 //! window, runs the script on the interpreter thread and returns the exit code. Call at most

@@ -39,14 +39,6 @@ void printLine(std::FILE *stream, const QString &text)
     std::fflush(stream);
 }
 
-void quietDuplicateWarnings()
-{
-    // The host reports a failed callback itself, as `[line N] RuntimeError in timer ...`; the
-    // timer core's own warning about it would say the same thing twice. QT_LOGGING_RULES
-    // still turns it back on.
-    QLoggingCategory::setFilterRules(QStringLiteral("havel.timers.warning=false"));
-}
-
 } // namespace havel::app
 
 namespace {
@@ -214,7 +206,6 @@ QStringList argumentsOf(int argc, char **argv)
 int runHeadless(int &argc, char **argv, const Invocation &invocation)
 {
     QCoreApplication app(argc, argv);
-    havel::app::quietDuplicateWarnings();
     havel::script::ScriptHost host;
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::signalled, &host, [&host](int signalNumber) {

@@ -24,9 +24,38 @@ double toMs(std::chrono::nanoseconds ns)
 
 } // namespace
 
-TimerBindings::TimerBindings(Interpreter &interpreter) : m_interpreter(interpreter) { }
+//! Lives in the callback the core holds for a timer. The core destroys that callback on the
+//! interpreter thread when the timer ends, whatever ends it: a clear, a timeout that ran, the
+//! error policy, the inspector. The entry goes with it, which keeps keepsAlive() a counter
+//! read instead of a status lookup per timer.
+struct TimerBindings::CallbackLink
+{
+    std::weak_ptr<TimerBindings *> bindings;
+    quint64 id = InvalidTimerId; // set once the core has given the id, before any fire
+
+    ~CallbackLink()
+    {
+        if (const auto self = bindings.lock(); self && (*self)->forget(id))
+            (*self)->m_interpreter.timersChanged();
+    }
+};
+
+TimerBindings::TimerBindings(Interpreter &interpreter)
+    : m_interpreter(interpreter), m_self(std::make_shared<TimerBindings *>(this))
+{
+}
 
 TimerBindings::~TimerBindings() = default;
+
+bool TimerBindings::forget(quint64 id)
+{
+    const auto it = m_entries.find(id);
+    if (it == m_entries.end())
+        return false;
+    m_keepAliveCount -= countsForKeepAlive(it->second) ? 1 : 0;
+    m_entries.erase(it);
+    return true;
+}
 
 std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const Value &callable,
                                                          qint64 ms, const Options &options,
@@ -38,15 +67,16 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     coreOptions.stopAfterErrors = options.stopAfterErrors;
     // The id is known only once the call returns, and the callback cannot run before then:
     // it is delivered to this very thread by a queued call.
-    auto idCell = std::make_shared<quint64>(InvalidTimerId);
-    TimerCallback callback = [this, idCell] { fire(*idCell); };
+    auto link = std::make_shared<CallbackLink>();
+    link->bindings = m_self;
+    TimerCallback callback = [this, link] { fire(link->id); };
     const auto duration = std::chrono::milliseconds(ms);
     const TimerId id = isInterval
             ? manager.setInterval(&m_interpreter, duration, std::move(callback), coreOptions)
             : manager.setTimeout(&m_interpreter, duration, std::move(callback), coreOptions);
     if (id == InvalidTimerId)
         Interpreter::fail(line, QStringLiteral("%1: the timer module refused the timer").arg(function));
-    *idCell = id;
+    link->id = id;
 
     Entry entry;
     entry.callable = callable;
@@ -59,7 +89,8 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
         entry.modePaused = true;
         manager.pauseTimer(id);
     }
-    m_entries.emplace(id, std::move(entry));
+    m_keepAliveCount += countsForKeepAlive(entry) ? 1 : 0;
+    m_entries.insert_or_assign(id, std::move(entry));
 
     auto handle = std::make_shared<TimerHandle>();
     handle->id = id;
@@ -80,18 +111,22 @@ void TimerBindings::fire(quint64 id)
     const QString error = m_interpreter.runTimerCallback(id, callable);
     m_running.pop_back();
     if (!isInterval)
-        m_entries.erase(id);
+        forget(id);
     m_interpreter.timersChanged();
-    // The message is already on stderr with the script line; rethrown so that the core counts
-    // it in the timer's status (errorCount, lastError) and applies its error policy.
+    // The message is already on stderr with the script line. Thrown as a CallbackError so that
+    // the core counts it in the timer's status (errorCount, lastError), applies the error
+    // policy and emits callbackFailed, without logging it a second time.
     if (!error.isEmpty())
-        throw std::runtime_error(error.toStdString());
+        throw CallbackError(error);
 }
 
 bool TimerBindings::stop(quint64 id)
 {
+    // On this thread the core destroys the callback before it returns, which forgets the entry.
+    const bool had = m_entries.count(id) != 0;
     const bool stopped = m_interpreter.timerManager().stopTimer(id);
-    if (m_entries.erase(id) > 0)
+    forget(id);
+    if (had)
         m_interpreter.timersChanged();
     return stopped;
 }
@@ -101,7 +136,7 @@ bool TimerBindings::pause(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    it->second.userPaused = true;
+    update(it->second, [](Entry &e) { e.userPaused = true; });
     if (!it->second.modePaused)
         m_interpreter.timerManager().pauseTimer(id);
     m_interpreter.timersChanged();
@@ -113,7 +148,7 @@ bool TimerBindings::resume(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    it->second.userPaused = false;
+    update(it->second, [](Entry &e) { e.userPaused = false; });
     if (!it->second.modePaused)
         m_interpreter.timerManager().resumeTimer(id);
     m_interpreter.timersChanged();
@@ -125,7 +160,7 @@ bool TimerBindings::setRef(quint64 id, bool ref)
     const auto it = m_entries.find(id);
     if (it == m_entries.end())
         return false;
-    it->second.ref = ref;
+    update(it->second, [ref](Entry &e) { e.ref = ref; });
     m_interpreter.timersChanged();
     return true;
 }
@@ -136,6 +171,7 @@ int TimerBindings::stopAll()
     // The callables go after the core has stopped every timer, so none can fire meanwhile.
     std::unordered_map<quint64, Entry> entries;
     entries.swap(m_entries);
+    m_keepAliveCount = 0;
     entries.clear();
     m_interpreter.timersChanged();
     return count;
@@ -144,26 +180,12 @@ int TimerBindings::stopAll()
 void TimerBindings::clear()
 {
     m_entries.clear();
+    m_keepAliveCount = 0;
 }
 
 bool TimerBindings::isLive(quint64 id) const
 {
     return m_entries.count(id) != 0 && m_interpreter.timerManager().timerStatus(id).has_value();
-}
-
-bool TimerBindings::keepsAlive()
-{
-    for (auto it = m_entries.begin(); it != m_entries.end();) {
-        // The core may have stopped a timer by itself (its error policy).
-        if (!m_interpreter.timerManager().timerStatus(it->first)) {
-            it = m_entries.erase(it);
-            continue;
-        }
-        if (it->second.ref && !it->second.userPaused && !it->second.modePaused)
-            return true;
-        ++it;
-    }
-    return false;
 }
 
 void TimerBindings::modeChanged()
@@ -174,11 +196,11 @@ void TimerBindings::modeChanged()
             continue;
         const bool inMode = entry.mode == m_interpreter.mode();
         if (inMode && entry.modePaused) {
-            entry.modePaused = false;
+            update(entry, [](Entry &e) { e.modePaused = false; });
             if (!entry.userPaused)
                 manager.resumeTimer(id);
         } else if (!inMode && !entry.modePaused) {
-            entry.modePaused = true;
+            update(entry, [](Entry &e) { e.modePaused = true; });
             if (!entry.userPaused)
                 manager.pauseTimer(id);
         }

@@ -54,8 +54,8 @@ public:
     int stopAll();
     //! Drops every callable (teardown, after stopAll()).
     void clear();
-    //! Whether a referenced, active timer may still fire.
-    bool keepsAlive();
+    //! Whether a referenced, active timer may still fire. O(1): a count kept as entries change.
+    bool keepsAlive() const { return m_keepAliveCount > 0; }
     //! Pauses and resumes mode-scoped timers after mode.set().
     void modeChanged();
 
@@ -80,6 +80,23 @@ private:
         bool modePaused = false;
     };
 
+    struct CallbackLink;
+
+    static bool countsForKeepAlive(const Entry &entry)
+    {
+        return entry.ref && !entry.userPaused && !entry.modePaused;
+    }
+    //! Changes @p entry through @p change, keeping m_keepAliveCount.
+    template<typename Change>
+    void update(Entry &entry, Change &&change)
+    {
+        m_keepAliveCount -= countsForKeepAlive(entry) ? 1 : 0;
+        change(entry);
+        m_keepAliveCount += countsForKeepAlive(entry) ? 1 : 0;
+    }
+    //! Drops the entry of @p id, if any; returns whether there was one.
+    bool forget(quint64 id);
+
     //! A timer fired: runs its callable. Called by the core on the interpreter thread.
     void fire(quint64 id);
     Value status(quint64 id);
@@ -91,6 +108,9 @@ private:
 
     Interpreter &m_interpreter;
     std::unordered_map<quint64, Entry> m_entries;
+    std::size_t m_keepAliveCount = 0; //!< entries that count for keepsAlive()
+    //! The core's callbacks hold it weakly: one that outlives this table finds it gone.
+    std::shared_ptr<TimerBindings *> m_self;
     std::vector<quint64> m_running; //!< ids whose callbacks are on the stack, innermost last
 };
 

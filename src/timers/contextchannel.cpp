@@ -2,14 +2,27 @@
 
 #include "timercore_p.h"
 #include "timerslogging.h"
+#include "tsanhandoff_p.h"
 
 #include <QtCore/QObject>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
+
+#include <algorithm>
 
 namespace havel {
 
+namespace {
+
+//! Handed-over callbacks are kept in chunks of this many, and one chunk moves into the map per
+//! delivery: a few tens of µs of work, and a chunk's memory is freed as it empties, so that no
+//! delivery after 100k timers were made on another thread comes near 1 ms.
+constexpr std::size_t kHandoverBatch = 512;
+
+} // namespace
+
 ContextChannel::ContextChannel(std::shared_ptr<TimerCore> core, QObject *context)
-    : m_core(std::move(core)), m_context(context), m_thread(context->thread())
+    : m_core(std::move(core)), m_context(context)
 {
 }
 
@@ -19,32 +32,57 @@ void ContextChannel::watchContext()
 {
     // Captures a weak pointer: the connection must not keep the channel, and through it the
     // core, alive. The lambda runs on the thread that destroys the context, which may never
-    // have seen this channel: the handoff lock makes the construction visible to TSan there.
+    // have seen this channel: the TSan fence makes the construction visible there.
     std::weak_ptr<ContextChannel> weak = weak_from_this();
-    std::lock_guard handoff(handoffLock());
+    std::lock_guard lock(m_lock);
+    const TsanHandoffPost handoff;
     m_destroyedConnection = QObject::connect(m_context, &QObject::destroyed, [weak] {
-        { std::lock_guard fence(handoffLock()); }
+        tsanHandoffReceived();
         if (const auto self = weak.lock())
             self->onContextDestroyed();
     });
+    m_watching = true;
 }
 
-bool ContextChannel::onContextThread() const
+bool ContextChannel::onContextThreadLocked() const
 {
-    return QThread::currentThread() == m_thread;
+    // Read live, the context may have moved. Safe while m_watching: the context cannot be freed
+    // before its destroyed() handler has had m_lock, which the caller holds. While the old
+    // thread of a moved context is still inside deliver(), it alone counts as the context's.
+    QThread *const thread = QThread::currentThread();
+    if (m_deliveryDepth > 0)
+        return m_deliveringThread == thread;
+    return m_alive && m_watching && m_context->thread() == thread;
+}
+
+bool ContextChannel::onContextThread()
+{
+    std::lock_guard lock(m_lock);
+    return onContextThreadLocked();
+}
+
+bool ContextChannel::acceptsTimers()
+{
+    std::lock_guard lock(m_lock);
+    return m_alive && !m_closed;
 }
 
 void ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
 {
-    if (onContextThread()) {
+    std::unique_lock lock(m_lock);
+    if (onContextThreadLocked()) {
+        lock.unlock();
         m_callbacks.try_emplace(id, Slot{std::move(callback)});
         return;
     }
     // Another thread made the timer: the callback waits in the mailbox until the context
     // thread takes it over. A fire cannot overtake it, since the timer thread only hears of
     // the timer after this. No wake-up is needed until then.
-    std::lock_guard lock(m_lock);
-    m_handedOver.emplace_back(id, std::move(callback));
+    if (m_handedOver.empty() || m_handedOver.back().size() == kHandoverBatch) {
+        m_handedOver.emplace_back();
+        m_handedOver.back().reserve(kHandoverBatch);
+    }
+    m_handedOver.back().emplace_back(id, std::move(callback));
 }
 
 void ContextChannel::retire(TimerId id)
@@ -52,7 +90,7 @@ void ContextChannel::retire(TimerId id)
     std::lock_guard lock(m_lock);
     m_retired.push_back(id);
     // On the context thread the caller applies the mailbox itself, right after.
-    if (!onContextThread())
+    if (!onContextThreadLocked())
         wakeLocked();
 }
 
@@ -60,7 +98,7 @@ void ContextChannel::retireStale()
 {
     std::lock_guard lock(m_lock);
     m_retireStale = true;
-    if (!onContextThread())
+    if (!onContextThreadLocked())
         wakeLocked();
 }
 
@@ -75,24 +113,93 @@ void ContextChannel::pushFired(const FiredTimer *fired, std::size_t count)
 
 void ContextChannel::wakeLocked()
 {
-    if (m_wakePending || !m_alive)
+    if (m_wakePending || !m_alive || !m_watching)
         return;
     m_wakePending = true;
-    // m_lock is held, so the context cannot finish being destroyed during the post: its
-    // destroyed() handler waits for m_lock before Qt drops the context's posted events.
-    std::lock_guard handoff(handoffLock());
+    // m_lock is held and the destroyed() handler is connected, so the context cannot finish
+    // being destroyed during the post: that handler waits for m_lock before Qt drops the
+    // context's posted events and frees it.
+    const TsanHandoffPost handoff;
     QMetaObject::invokeMethod(
             m_context,
             [self = shared_from_this()] {
-                { std::lock_guard fence(handoffLock()); }
+                tsanHandoffReceived();
                 self->deliver();
             },
             Qt::QueuedConnection);
 }
 
+TimerCallback ContextChannel::takePending(TimerId id)
+{
+    if (m_pending.empty())
+        return {};
+    // The last chunk whose first id is not above id.
+    auto chunk = std::upper_bound(m_pending.begin(), m_pending.end(), id,
+                                  [](TimerId id, const HandedOver &c) { return id < c.front().first; });
+    if (chunk == m_pending.begin())
+        return {};
+    --chunk;
+    const auto begin = chunk == m_pending.begin() ? chunk->begin() + qsizetype(m_pendingFront)
+                                                  : chunk->begin();
+    const auto entry = std::lower_bound(begin, chunk->end(), id,
+                                        [](const auto &e, TimerId id) { return e.first < id; });
+    if (entry == chunk->end() || entry->first != id)
+        return {};
+    return std::move(entry->second);
+}
+
+void ContextChannel::migratePending(std::size_t budget)
+{
+    while (budget > 0 && !m_pending.empty()) {
+        HandedOver &chunk = m_pending.front();
+        for (; m_pendingFront < chunk.size() && budget > 0; ++m_pendingFront, --budget) {
+            auto &[id, callback] = chunk[m_pendingFront];
+            if (callback) // empty once taken by a fire or a retirement
+                m_callbacks.try_emplace(id, Slot{std::move(callback)});
+        }
+        if (m_pendingFront < chunk.size())
+            return;
+        m_pendingCount -= chunk.size();
+        m_pending.pop_front();
+        m_pendingFront = 0;
+    }
+}
+
+std::unordered_map<TimerId, ContextChannel::Slot>::iterator ContextChannel::findSlot(TimerId id)
+{
+    auto it = m_callbacks.find(id);
+    if (it != m_callbacks.end() || m_pending.empty())
+        return it;
+    if (TimerCallback callback = takePending(id))
+        it = m_callbacks.try_emplace(id, Slot{std::move(callback)}).first;
+    return it;
+}
+
+void ContextChannel::sweepStale()
+{
+    // Erased callbacks are destroyed after the walk: a destructor may create a timer on this
+    // context, which would insert into the map under the iterator.
+    std::vector<TimerCallback> dropped;
+    for (auto it = m_callbacks.begin(); it != m_callbacks.end();) {
+        if (m_core->contains(it->first)) {
+            ++it;
+        } else {
+            dropped.push_back(std::move(it->second.callback));
+            it = m_callbacks.erase(it);
+        }
+    }
+    for (std::size_t c = 0; c < m_pending.size(); ++c) {
+        for (std::size_t i = c == 0 ? m_pendingFront : 0; i < m_pending[c].size(); ++i) {
+            auto &[id, callback] = m_pending[c][i];
+            if (callback && !m_core->contains(id))
+                dropped.push_back(std::move(callback));
+        }
+    }
+}
+
 void ContextChannel::applyMailbox()
 {
-    std::vector<std::pair<TimerId, TimerCallback>> handedOver;
+    std::vector<HandedOver> handedOver;
     std::vector<TimerId> retired;
     bool retireStale;
     {
@@ -102,27 +209,45 @@ void ContextChannel::applyMailbox()
         retireStale = std::exchange(m_retireStale, false);
     }
     // In mailbox order: a retirement always follows the handover of the same timer.
-    for (auto &[id, callback] : handedOver)
-        m_callbacks.try_emplace(id, Slot{std::move(callback)});
-    for (const TimerId id : retired)
-        m_callbacks.erase(id);
-    if (retireStale) {
-        for (auto it = m_callbacks.begin(); it != m_callbacks.end();) {
-            if (m_core->contains(it->first))
-                ++it;
-            else
-                it = m_callbacks.erase(it);
+    if (!handedOver.empty()) {
+        for (HandedOver &chunk : handedOver) {
+            m_pendingCount += chunk.size();
+            m_pending.push_back(std::move(chunk));
+        }
+        // Room for all of them now, while the map is as small as it will be: growing it step
+        // by step as they move in would rehash every callback already there, 100k of them
+        // near the end, in one delivery (12 ms measured).
+        m_callbacks.reserve(m_callbacks.size() + m_pendingCount);
+    }
+    for (const TimerId id : retired) {
+        if (const auto it = m_callbacks.find(id); it != m_callbacks.end()) {
+            const TimerCallback callback = std::move(it->second.callback);
+            m_callbacks.erase(it);
+        } else {
+            takePending(id); // destroyed here, if it was there
         }
     }
+    if (retireStale)
+        sweepStale();
+    migratePending(kHandoverBatch);
 }
 
 void ContextChannel::deliver()
 {
-    ++m_deliveries;
+    QThread *const thread = QThread::currentThread();
     bool closed;
     {
         std::lock_guard lock(m_lock);
         m_wakePending = false;
+        if (m_deliveryDepth > 0 && m_deliveringThread != thread) {
+            // The context moved here from inside one of its callbacks, which still runs on the
+            // old thread with the callbacks in hand. That thread wakes us when it leaves.
+            m_wakeWhenLeft = true;
+            return;
+        }
+        m_deliveringThread = thread;
+        ++m_deliveryDepth;
+        ++m_deliveries;
         if (m_readyIndex == m_ready.size()) {
             // The usual case, no outer deliver() with fires left: take the batch as it is.
             m_ready.clear();
@@ -134,10 +259,27 @@ void ContextChannel::deliver()
         }
         closed = m_closed || !m_alive;
     }
-    if (closed) {
-        purge();
-        return;
-    }
+    bool movedAway = false;
+    const auto leave = qScopeGuard([this, &movedAway] {
+        bool purgeNow = false;
+        {
+            std::lock_guard lock(m_lock);
+            if (--m_deliveryDepth > 0)
+                return;
+            m_deliveringThread = nullptr;
+            purgeNow = std::exchange(m_purgeWhenLeft, false) || m_closed || !m_alive;
+            if (!purgeNow && (std::exchange(m_wakeWhenLeft, false) || movedAway
+                              || !m_pending.empty())) {
+                // Fires left for the new thread, or callbacks still to move in: later, in
+                // bounded steps, so that no delivery stalls the context.
+                wakeLocked();
+            }
+        }
+        if (purgeNow)
+            purge();
+    });
+    if (closed)
+        return; // purged on the way out
     applyMailbox();
     std::uint64_t wakeEnsuredAt = 0; // m_deliveries is at least 1 here
     while (m_readyIndex < m_ready.size()) {
@@ -152,12 +294,21 @@ void ContextChannel::deliver()
             wakeEnsuredAt = m_deliveries;
         }
         runFired(fired);
+        std::lock_guard lock(m_lock);
+        if (m_alive && m_watching && !m_closed && m_context->thread() != thread) {
+            // The callback moved the context: what is left of the batch runs on its new thread.
+            m_fired.insert(m_fired.begin(), m_ready.begin() + qsizetype(m_readyIndex), m_ready.end());
+            m_ready.clear();
+            m_readyIndex = 0;
+            movedAway = true;
+            break;
+        }
     }
 }
 
 void ContextChannel::runFired(const FiredTimer &fired)
 {
-    auto it = m_callbacks.find(fired.id);
+    auto it = findSlot(fired.id);
     if (it == m_callbacks.end())
         return; // stopped on this thread after the fire was queued
     if (it->second.running) {
@@ -171,9 +322,11 @@ void ContextChannel::runFired(const FiredTimer &fired)
     const qint64 startNs = steadyNowNs();
     TimerKind kind = TimerKind::Timeout;
     switch (m_core->beginFire(fired, startNs, &kind)) {
-    case FireDecision::Gone:
+    case FireDecision::Gone: {
+        const TimerCallback callback = std::move(it->second.callback);
         m_callbacks.erase(it);
         return;
+    }
     case FireDecision::Paused:
         return;
     case FireDecision::Run:
@@ -186,8 +339,13 @@ void ContextChannel::runFired(const FiredTimer &fired)
     it->second.running = true;
     QString error;
     bool failed = false;
+    bool reported = false;
     try {
         callback();
+    } catch (const CallbackError &e) {
+        failed = true;
+        reported = true;
+        error = e.message();
     } catch (const std::exception &e) {
         failed = true;
         error = QString::fromUtf8(e.what());
@@ -209,13 +367,16 @@ void ContextChannel::runFired(const FiredTimer &fired)
 
     const bool gone = m_core->endFire(fired.id, kind, durationNs, failed ? &error : nullptr);
     if (failed)
-        m_core->reportFailure(fired.id, error);
+        m_core->reportFailure(fired.id, error, reported);
     if (gone) {
         // A slot connected to callbackFailed may have changed the map: look the slot up again.
         if (failed)
             it = m_callbacks.find(fired.id);
-        if (it != m_callbacks.end())
+        if (it != m_callbacks.end()) {
+            // Out of the map before it is destroyed: its destructor may add a timer.
+            const TimerCallback doomed = std::move(it->second.callback);
             m_callbacks.erase(it);
+        }
         return;
     }
     if (rerun) {
@@ -227,18 +388,45 @@ void ContextChannel::runFired(const FiredTimer &fired)
     }
 }
 
+void ContextChannel::purgeOrDefer()
+{
+    {
+        std::lock_guard lock(m_lock);
+        if (m_deliveryDepth > 0 && m_deliveringThread != QThread::currentThread()) {
+            // The thread inside deliver() still has the callbacks in hand: it purges on leaving.
+            m_purgeWhenLeft = true;
+            return;
+        }
+    }
+    purge();
+}
+
 void ContextChannel::purge()
 {
-    std::vector<std::pair<TimerId, TimerCallback>> handedOver;
+    std::vector<HandedOver> handedOver;
+    bool disconnect;
     {
         std::lock_guard lock(m_lock);
         handedOver.swap(m_handedOver);
         m_retired.clear();
         m_fired.clear();
+        // Disconnected here, on the context's thread (or the thread destroying it), never
+        // from another thread: while connected, the handler is what makes posts safe.
+        disconnect = std::exchange(m_watching, false);
+    }
+    if (disconnect) {
+        const TsanHandoffPost handoff;
+        QObject::disconnect(m_destroyedConnection);
     }
     m_ready.clear();
     m_readyIndex = 0;
-    m_callbacks.clear();
+    // Moved out first and destroyed last: a callback's destructor may create a timer.
+    std::unordered_map<TimerId, Slot> callbacks;
+    callbacks.swap(m_callbacks);
+    std::deque<HandedOver> pending;
+    pending.swap(m_pending);
+    m_pendingFront = 0;
+    m_pendingCount = 0;
 }
 
 void ContextChannel::onContextDestroyed()
@@ -251,32 +439,33 @@ void ContextChannel::onContextDestroyed()
         m_fired.clear();
     }
     m_core->contextDestroyed(this);
-    purge();
+    purgeOrDefer();
 }
 
 void ContextChannel::close()
 {
-    {
-        std::lock_guard handoff(handoffLock());
-        QObject::disconnect(m_destroyedConnection);
-    }
     std::size_t dropped = 0;
+    bool here = false;
     {
         std::lock_guard lock(m_lock);
         if (!m_alive || m_closed)
             return;
         dropped = m_fired.size();
         m_fired.clear();
-        // The callbacks must be destroyed on the context thread: from elsewhere, wake it.
-        if (!onContextThread())
+        // The callbacks must be destroyed on the context thread: from elsewhere, wake it. The
+        // destroyed() handler stays connected meanwhile, which is what makes this post safe
+        // against a context being destroyed on its own thread right now; should it die before
+        // the wake-up runs, the handler purges there instead.
+        here = onContextThreadLocked();
+        if (!here)
             wakeLocked();
         m_closed = true;
     }
     if (dropped > 0) {
         qCInfo(lcTimers, "TimerManager destroyed: dropped %zu queued callback(s)", dropped);
     }
-    if (onContextThread())
-        purge();
+    if (here)
+        purgeOrDefer();
 }
 
 } // namespace havel

@@ -6,6 +6,7 @@
 #include <QtCore/QMetaObject>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -27,6 +28,16 @@ struct FiredTimer;
 //! be filled from any thread under m_lock. Everything else, above all the callbacks, is used
 //! only on the context's thread: there they are stored, invoked, moved and destroyed. One
 //! QMetaObject::invokeMethod(context, ..., Qt::QueuedConnection) wakes the context per batch.
+//!
+//! The context's thread is read live, so a context moved to another thread (QObject::
+//! moveToThread) takes its timers with it, as Qt's own timers go with their object: the posted
+//! wake-ups move with it, and the callbacks run on the new thread from then on. A move made
+//! from inside one of its callbacks is followed once that callback has returned on the old
+//! thread, which is the only one touching the callbacks until then.
+//!
+//! Posts to the context are made only under m_lock, while the destroyed() handler is connected
+//! and has not run: that handler takes m_lock before Qt can free the context, so a post never
+//! reaches a freed object. The handler is disconnected only on the context's thread.
 class ContextChannel : public std::enable_shared_from_this<ContextChannel>
 {
 public:
@@ -36,8 +47,10 @@ public:
     //! Connects to the context's destroyed() signal. Called once, right after construction.
     void watchContext();
 
-    //! Whether the calling thread is the context's thread.
-    bool onContextThread() const;
+    //! Whether the calling thread is the context's (current) thread.
+    bool onContextThread();
+    //! Whether a timer may still be added: the context is alive and the manager too.
+    bool acceptsTimers();
 
     // --- any thread; the caller holds the core's registry lock, which orders these ---
 
@@ -72,28 +85,55 @@ private:
         qint64 rerunDueNs = 0;
     };
 
+    using HandedOver = std::vector<std::pair<TimerId, TimerCallback>>;
+
     //! Caller holds m_lock. Posts the wake-up unless one is already on its way.
     void wakeLocked();
+    //! Caller holds m_lock.
+    bool onContextThreadLocked() const;
     void runFired(const FiredTimer &fired);
+    //! The slot of @p id, taking its callback from m_pending if it is still there.
+    std::unordered_map<TimerId, Slot>::iterator findSlot(TimerId id);
+    //! Removes and returns the handed-over callback of @p id, or an empty one (O(log n)).
+    TimerCallback takePending(TimerId id);
+    //! Moves at most @p budget handed-over callbacks into m_callbacks.
+    void migratePending(std::size_t budget);
+    //! Drops every callback whose timer is no longer registered.
+    void sweepStale();
+    //! Drops every callback and everything queued, now if no other thread is inside
+    //! deliver(), else when it leaves.
+    void purgeOrDefer();
     //! Context thread: drops every callback and everything queued.
     void purge();
 
     const std::shared_ptr<TimerCore> m_core;
     QObject *const m_context;
-    QThread *const m_thread;
-    QMetaObject::Connection m_destroyedConnection; // written once by watchContext()
+    QMetaObject::Connection m_destroyedConnection; // written by watchContext(), then used by purge()
 
     std::mutex m_lock;
     bool m_alive = true;        // guarded by m_lock; false once the context is destroyed
+    bool m_watching = false;    // guarded by m_lock; the destroyed() handler guards posts
     bool m_closed = false;      // guarded by m_lock; true once the manager is destroyed
     bool m_wakePending = false; // guarded by m_lock
     bool m_retireStale = false; // guarded by m_lock
+    QThread *m_deliveringThread = nullptr; // guarded by m_lock; the thread inside deliver()
+    int m_deliveryDepth = 0;               // guarded by m_lock; nested deliver() calls there
+    bool m_wakeWhenLeft = false;           // guarded by m_lock; a deliver() elsewhere waited
+    bool m_purgeWhenLeft = false;          // guarded by m_lock
     std::vector<FiredTimer> m_fired;                              // guarded by m_lock
-    std::vector<std::pair<TimerId, TimerCallback>> m_handedOver; // guarded by m_lock
+    std::vector<HandedOver> m_handedOver;                         // guarded by m_lock; chunks
     std::vector<TimerId> m_retired;                               // guarded by m_lock
 
     // Context thread only.
     std::unordered_map<TimerId, Slot> m_callbacks;
+    // Callbacks handed over from other threads, not yet moved into m_callbacks, in chunks of
+    // kHandoverBatch: each in id order, chunks in id order too (ids are taken under the
+    // registry lock, like the handover). Moving 100k callbacks into the map at once would stall
+    // the context thread for milliseconds; one chunk moves per delivery instead, and a fire
+    // that needs a callback sooner finds it by binary search. A taken entry is left empty.
+    std::deque<HandedOver> m_pending;
+    std::size_t m_pendingFront = 0; //!< entries of m_pending.front() already moved or taken
+    std::size_t m_pendingCount = 0; //!< entries in m_pending, moved and taken ones included
     // Fires taken from m_fired, run from m_readyIndex on. A member, not a local of deliver():
     // a callback that spins a nested event loop (a script's sleep()) re-enters deliver(), and
     // the fires behind it in the same batch must run there, not wait until it returns.

@@ -3,8 +3,10 @@
 #include "contextchannel_p.h"
 #include "timermanager.h"
 #include "timerslogging.h"
+#include "tsanhandoff_p.h"
 
 #include <QtCore/QObject>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 
 #include <algorithm>
@@ -28,12 +30,14 @@ qint64 saturatingAdd(qint64 a, qint64 b)
     return sum;
 }
 
-std::mutex &handoffLock()
+#ifdef HAVEL_TSAN_BUILD
+std::mutex &tsanHandoffLock()
 {
     // constexpr-constructed: no thread ever writes it before locking it.
     static std::mutex lock;
     return lock;
 }
+#endif
 
 namespace {
 
@@ -73,8 +77,15 @@ bool TimerCore::pushRequest(const TimerRequest &request)
 void TimerCore::wakeManager()
 {
     std::lock_guard lock(m_managerLock);
-    if (m_manager)
-        m_manager->wakeTimerThread();
+    if (!m_manager)
+        return; // detached: requestShutdown() sees that no wake-up was posted, and sends one
+    {
+        // Marked before the post: the timer thread clears it when it takes the requests, so
+        // it is never left set without a wake-up on its way.
+        std::lock_guard requestLock(m_requestLock);
+        m_wakePosted = true;
+    }
+    m_manager->wakeTimerThread();
 }
 
 TimerId TimerCore::add(QObject *context, TimerKind kind, qint64 dueNs, qint64 periodNs,
@@ -90,10 +101,19 @@ TimerId TimerCore::add(QObject *context, TimerKind kind, qint64 dueNs, qint64 pe
         std::unique_lock lock(m_registryLock);
         if (isShutDown())
             return InvalidTimerId;
+        // Checked under the lock: a context destroyed since channelFor() has already had its
+        // timers stopped by contextDestroyed(), which takes this lock too. A timer added to its
+        // channel now would never fire nor leave the registry.
+        if (!channel->acceptsTimers()) {
+            qCWarning(lcTimers, "TimerManager: the context was destroyed while the timer was "
+                                "being created; refused");
+            return InvalidTimerId;
+        }
         // Taken under the lock, so ids follow registry order: a sweep after cleanupAll can
         // trust that a callback whose id is not registered belongs to a stopped timer.
         id = m_nextId.fetch_add(1, std::memory_order_relaxed);
         m_records.try_emplace(id, kind, periodNs, dueNs, channel.get(), options);
+        m_creationOrder.push_back(id);
         channel->addCallback(id, std::move(callback));
         wake = pushRequest({TimerRequest::Arm, id, dueNs,
                             kind == TimerKind::Interval ? periodNs : 0});
@@ -114,7 +134,7 @@ bool TimerCore::stop(TimerId id)
         if (it == m_records.end())
             return false;
         channel = it->second.channel->shared_from_this();
-        m_records.erase(it);
+        eraseRecord(it);
         wake = pushRequest({TimerRequest::Disarm, id});
         channel->retire(id);
         bumpVersion();
@@ -191,6 +211,7 @@ int TimerCore::stopAll()
             }
         }
         m_records.clear();
+        m_creationOrder.clear();
         wake = pushRequest({TimerRequest::DisarmAll});
         for (const auto &channel : channels)
             channel->retireStale();
@@ -243,15 +264,34 @@ std::optional<TimerStatus> TimerCore::status(TimerId id) const
     return statusOf(id, it->second, steadyNowNs());
 }
 
-std::vector<std::pair<TimerId, const TimerRecord *>> TimerCore::recordsInCreationOrder() const
+template<typename Visit>
+void TimerCore::forEachInCreationOrder(Visit &&visit) const
 {
-    std::vector<std::pair<TimerId, const TimerRecord *>> records;
-    records.reserve(m_records.size());
-    for (const auto &entry : m_records)
-        records.emplace_back(entry.first, &entry.second);
-    std::sort(records.begin(), records.end(),
-              [](const auto &a, const auto &b) { return a.first < b.first; });
-    return records;
+    if (m_creationOrder.size() == m_records.size()) {
+        // Nothing erased since the last sweep: every id is live, no lookup can miss.
+        for (const TimerId id : m_creationOrder)
+            visit(id, m_records.find(id)->second);
+        return;
+    }
+    for (const TimerId id : m_creationOrder) {
+        if (const auto it = m_records.find(id); it != m_records.end())
+            visit(id, it->second);
+    }
+}
+
+void TimerCore::eraseRecord(std::unordered_map<TimerId, TimerRecord>::iterator it)
+{
+    m_records.erase(it);
+    compactCreationOrder();
+}
+
+void TimerCore::compactCreationOrder()
+{
+    // At least half the entries are erased ids before a sweep, so each sweep is paid for by
+    // the erasures before it.
+    if (m_creationOrder.size() < 2 * m_records.size() + 64)
+        return;
+    std::erase_if(m_creationOrder, [this](TimerId id) { return m_records.count(id) == 0; });
 }
 
 QList<TimerId> TimerCore::ids() const
@@ -259,10 +299,7 @@ QList<TimerId> TimerCore::ids() const
     QList<TimerId> ids;
     std::shared_lock lock(m_registryLock);
     ids.reserve(qsizetype(m_records.size()));
-    for (const auto &entry : m_records)
-        ids.append(entry.first);
-    lock.unlock();
-    std::sort(ids.begin(), ids.end()); // creation order
+    forEachInCreationOrder([&ids](TimerId id, const TimerRecord &) { ids.append(id); });
     return ids;
 }
 
@@ -286,8 +323,9 @@ TimerSnapshot TimerCore::snapshot() const
     snapshot.version = version();
     snapshot.timers.reserve(m_records.size());
     const qint64 nowNs = steadyNowNs();
-    for (const auto &[id, record] : recordsInCreationOrder())
-        snapshot.timers.push_back(statusOf(id, *record, nowNs));
+    forEachInCreationOrder([&](TimerId id, const TimerRecord &record) {
+        snapshot.timers.push_back(statusOf(id, record, nowNs));
+    });
     return snapshot;
 }
 
@@ -296,11 +334,18 @@ void TimerCore::takeRequests(std::vector<TimerRequest> *out)
     std::lock_guard lock(m_requestLock);
     out->swap(m_requests);
     m_wakePending = false;
+    m_wakePosted = false;
 }
 
 bool TimerCore::requestShutdown()
 {
-    return pushRequest({TimerRequest::Shutdown});
+    // Not pushRequest()'s answer: a request queued after detachManager() left m_wakePending
+    // set although wakeManager() posted nothing, and the timer thread would wait for ever.
+    // Nor an unconditional wake-up: only what is really on its way counts.
+    std::lock_guard lock(m_requestLock);
+    m_requests.push_back({TimerRequest::Shutdown});
+    m_wakePending = true;
+    return !std::exchange(m_wakePosted, true);
 }
 
 void TimerCore::dispatchDue(const std::vector<FiredTimer> &due, qint64 nowNs,
@@ -317,6 +362,8 @@ void TimerCore::dispatchDue(const std::vector<FiredTimer> &due, qint64 nowNs,
         TimerRecord &record = it->second;
         if (record.state.load(std::memory_order_relaxed) != TimerState::Active)
             continue; // paused: its Disarm request is on the way
+        if (fired.dueNs != record.dueNs.load(std::memory_order_relaxed))
+            continue; // a stale entry: paused and resumed since, its new Arm is on the way
 
         if (record.kind == TimerKind::Interval) {
             qint64 nextNs = saturatingAdd(fired.dueNs, record.periodNs);
@@ -427,7 +474,7 @@ bool TimerCore::endFire(TimerId id, TimerKind kind, qint64 durationNs, const QSt
         }
         if (!remove)
             return false;
-        m_records.erase(id);
+        eraseRecord(m_records.find(id));
         // A timeout that ran has already left the schedule; an interval has not.
         if (kind == TimerKind::Interval)
             wake = pushRequest({TimerRequest::Disarm, id});
@@ -438,14 +485,28 @@ bool TimerCore::endFire(TimerId id, TimerKind kind, qint64 durationNs, const QSt
     return true;
 }
 
-void TimerCore::reportFailure(TimerId id, const QString &message)
+void TimerCore::reportFailure(TimerId id, const QString &message, bool alreadyReported)
 {
-    qCWarning(lcTimers, "timer %llu: callback failed: %s", id, qUtf8Printable(message));
-    // Held across the emission, so that the manager cannot be destroyed under it by another
-    // thread. Recursive, so that a slot may still call into the manager.
-    std::lock_guard lock(m_managerLock);
-    if (m_manager)
-        Q_EMIT m_manager->callbackFailed(id, message);
+    if (!alreadyReported)
+        qCWarning(lcTimers, "timer %llu: callback failed: %s", id, qUtf8Printable(message));
+    TimerManager *manager;
+    {
+        // No lock is held across the emission: a direct slot may wait for a thread that calls
+        // into the manager. Registered instead, so that the destructor, on another thread,
+        // waits for it to end before the manager goes.
+        std::lock_guard lock(m_managerLock);
+        manager = m_manager;
+        if (!manager)
+            return;
+        m_emitters.push_back(std::this_thread::get_id());
+    }
+    const auto unregister = qScopeGuard([this] {
+        std::lock_guard lock(m_managerLock);
+        m_emitters.erase(std::find(m_emitters.begin(), m_emitters.end(),
+                                   std::this_thread::get_id()));
+        m_emittersChanged.notify_all();
+    });
+    Q_EMIT manager->callbackFailed(id, message);
 }
 
 void TimerCore::contextDestroyed(ContextChannel *channel)
@@ -457,14 +518,16 @@ void TimerCore::contextDestroyed(ContextChannel *channel)
         for (auto it = m_records.begin(); it != m_records.end();) {
             if (it->second.channel == channel) {
                 wake |= pushRequest({TimerRequest::Disarm, it->first});
-                it = m_records.erase(it);
+                it = m_records.erase(it); // swept from m_creationOrder below
                 changed = true;
             } else {
                 ++it;
             }
         }
-        if (changed)
+        if (changed) {
+            compactCreationOrder();
             bumpVersion();
+        }
         std::lock_guard channelsLock(m_channelsLock);
         const auto it = m_channels.find(channel->context());
         if (it != m_channels.end() && it->second.get() == channel)
@@ -476,8 +539,14 @@ void TimerCore::contextDestroyed(ContextChannel *channel)
 
 void TimerCore::detachManager()
 {
-    std::lock_guard lock(m_managerLock);
+    std::unique_lock lock(m_managerLock);
     m_manager = nullptr;
+    // A slot on this thread may be the one destroying the manager: wait only for the others.
+    const auto self = std::this_thread::get_id();
+    m_emittersChanged.wait(lock, [this, self] {
+        return std::all_of(m_emitters.begin(), m_emitters.end(),
+                           [self](std::thread::id id) { return id == self; });
+    });
 }
 
 void TimerCore::shutdown()
@@ -489,6 +558,7 @@ void TimerCore::shutdown()
         m_shutDown.store(true, std::memory_order_release);
         stopped = m_records.size();
         m_records.clear();
+        m_creationOrder.clear();
         bumpVersion();
         std::lock_guard channelsLock(m_channelsLock);
         for (auto &entry : m_channels)

@@ -2,9 +2,11 @@
 // to the timer thread, and the context channels.
 //
 // Lock order, outermost first:
-//   managerLock > registryLock > channelsLock > ContextChannel::m_lock > requestLock > handoffLock
-// No lock is held while user code (a callback, a slot) runs, except managerLock around
-// callbackFailed, so that the manager cannot be destroyed under an emission.
+//   managerLock > registryLock > channelsLock > ContextChannel::m_lock > requestLock
+//   (> the TSan-only handoff lock, see tsanhandoff_p.h)
+// No lock is held while user code (a callback, a slot) runs. An emission of callbackFailed
+// registers itself under managerLock instead, and the manager's destructor waits for the
+// emissions of other threads to end, so that no slot runs on a destroyed manager.
 //
 // The core outlives the TimerManager while context channels still hold it, which lets a
 // delivery already queued to a context thread find out safely that the manager is gone.
@@ -20,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -36,14 +39,6 @@ class TimerManager;
 qint64 steadyNowNs();
 //! @p a + @p b, saturated at the largest qint64 instead of overflowing.
 qint64 saturatingAdd(qint64 a, qint64 b);
-
-//! The lock that makes the handoff from one thread to a context thread visible to
-//! ThreadSanitizer. Qt already orders a posted event after its posting, but inside Debian's
-//! uninstrumented libQt6Core, where TSan cannot see it. Whoever hands a context thread memory
-//! through Qt (a posted functor, a connection) holds this lock while doing so, and the code
-//! that runs on the context thread takes it before touching that memory. It is held for the
-//! length of one post, once per batch of fires, so it costs next to nothing.
-std::mutex &handoffLock();
 
 //! One live timer in the registry.
 //!
@@ -150,8 +145,9 @@ public:
     //! leaves the registry here, and so does a timer whose error policy says stop. Returns
     //! true if the timer is gone, so that its callback goes too.
     bool endFire(TimerId id, TimerKind kind, qint64 durationNs, const QString *error);
-    //! Emits callbackFailed and logs, unless the manager is already gone.
-    void reportFailure(TimerId id, const QString &message);
+    //! Emits callbackFailed, unless the manager is already gone, and logs the failure unless
+    //! @p alreadyReported (the callback's owner reported it itself, see CallbackError).
+    void reportFailure(TimerId id, const QString &message, bool alreadyReported);
     //! Whether @p id is still registered (context thread sweeps use it).
     bool contains(TimerId id) const;
     //! The context of @p channel was destroyed: its timers stop.
@@ -161,11 +157,14 @@ public:
 
     // --- shutdown (the manager's destructor) ---
 
-    //! Stops the manager's signals and wake-ups; called first by its destructor.
+    //! Stops the manager's signals and wake-ups; called first by its destructor. Waits until
+    //! no other thread is emitting callbackFailed.
     void detachManager();
     //! Stops every timer and closes every channel; no callback runs after this returns.
     void shutdown();
-    //! Queues the timer thread's last request. Returns true if it must be woken.
+    //! Queues the timer thread's last request. Returns true if it must be woken: unless a
+    //! wake-up is already posted to it, since after detachManager() pushRequest() may mark a
+    //! wake-up pending that nobody sends.
     bool requestShutdown();
     //! Waits until the timer thread has run markTimerThreadDone().
     void waitForTimerThread();
@@ -178,16 +177,27 @@ private:
     void wakeManager();
     void bumpVersion() { m_version.fetch_add(1, std::memory_order_acq_rel); }
     TimerStatus statusOf(TimerId id, const TimerRecord &record, qint64 nowNs) const;
-    //! The live records in creation order. The caller holds m_registryLock.
-    std::vector<std::pair<TimerId, const TimerRecord *>> recordsInCreationOrder() const;
+    //! Calls @p visit(id, record) for each live record in creation order, without sorting.
+    //! The caller holds m_registryLock.
+    template<typename Visit>
+    void forEachInCreationOrder(Visit &&visit) const;
+    //! Erases @p it; the caller holds m_registryLock exclusively.
+    void eraseRecord(std::unordered_map<TimerId, TimerRecord>::iterator it);
+    //! Drops the ids of erased records from m_creationOrder once they are the majority.
+    void compactCreationOrder();
 
-    std::recursive_mutex m_managerLock;
+    std::mutex m_managerLock;
     TimerManager *m_manager; // guarded by m_managerLock; null once the manager is going away
+    std::vector<std::thread::id> m_emitters; // guarded by m_managerLock; threads in callbackFailed
+    std::condition_variable m_emittersChanged;
 
     mutable std::shared_mutex m_registryLock;
     // Hashed, not ordered: stopping timers in random order must not walk a tree of cache
-    // misses. Ids grow in creation order, so the few calls that list timers sort by id.
+    // misses. Ids grow in creation order, and are taken under the lock, so appending each new
+    // id to m_creationOrder keeps that order without sorting. Erased ids stay there until they
+    // are the majority, then one sweep drops them: amortised O(1) per erase.
     std::unordered_map<TimerId, TimerRecord> m_records; // guarded by m_registryLock
+    std::vector<TimerId> m_creationOrder;               // guarded by m_registryLock
     std::atomic<TimerId> m_nextId{1};
     std::atomic<quint64> m_version{0};
     std::atomic<bool> m_shutDown{false};
@@ -197,7 +207,8 @@ private:
 
     std::mutex m_requestLock;
     std::vector<TimerRequest> m_requests; // guarded by m_requestLock
-    bool m_wakePending = false;           // guarded by m_requestLock
+    bool m_wakePending = false;           // guarded by m_requestLock; a wake-up is due or sent
+    bool m_wakePosted = false;            // guarded by m_requestLock; one is posted, not yet taken
     bool m_timerThreadDone = false;       // guarded by m_requestLock
     std::condition_variable m_timerThreadDoneChanged;
 };

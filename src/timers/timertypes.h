@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <stdexcept>
 #include <vector>
 
 namespace havel {
@@ -27,6 +28,23 @@ enum class TimerKind : quint8 {
 enum class TimerState : quint8 {
     Active,
     Paused, //!< keeps its remaining time until resumed
+};
+
+//! What a callback throws when its owner has already reported the failure to the user (a
+//! script host prints the script's error with its line). The timer module counts it in the
+//! timer's status, applies the error policy and emits callbackFailed, but does not log it a
+//! second time. Any other exception is logged on havel.timers as well.
+class CallbackError : public std::runtime_error
+{
+public:
+    explicit CallbackError(const QString &message)
+        : std::runtime_error(message.toStdString()), m_message(message)
+    {
+    }
+    QString message() const { return m_message; }
+
+private:
+    QString m_message;
 };
 
 //! Per-timer settings given at creation.

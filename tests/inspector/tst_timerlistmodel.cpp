@@ -308,13 +308,13 @@ void tst_TimerListModel::fireCountsAndRateFollow()
 
     QTRY_VERIFY(dataOf(id, Roles::FireCountRole).toULongLong() >= 30);
     // 100 fires/s nominal; generous bounds for loaded CI machines and sanitizers.
-    QTRY_VERIFY_WITH_TIMEOUT(m_model->index(m_model->rowOf(id)).data(Roles::FiresPerSecondRole)
-                                             .toDouble() > 40,
-                             5000);
-    const double rate = dataOf(id, Roles::FiresPerSecondRole).toDouble();
-    QVERIFY2(rate > 40 && rate < 130, qPrintable(QString::number(rate)));
+    // The rate is checked as it is read: a starved test thread (load 19 on 2 cores) lets it dip
+    // below 40 between a check that passed and a second read (38.9 seen).
+    double rate = 0;
+    QTRY_VERIFY_WITH_TIMEOUT((rate = dataOf(id, Roles::FiresPerSecondRole).toDouble()) > 40, 5000);
+    QVERIFY2(rate < 130, qPrintable(QString::number(rate)));
     QCOMPARE(dataOf(idle, Roles::FiresPerSecondRole).toDouble(), 0.0);
-    QVERIFY(m_model->firesPerSecond() > 40);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->firesPerSecond() > 40, 5000);
     QVERIFY(dataOf(id, Roles::LastCallbackMsRole).toDouble() >= 0);
     QVERIFY(dataOf(id, Roles::MaxLatenessMsRole).toDouble()
             >= dataOf(id, Roles::LastLatenessMsRole).toDouble() - 1e-9);
@@ -425,7 +425,7 @@ void tst_TimerListModel::tenThousandTimers()
         m_manager->setInterval(&m_context, std::chrono::milliseconds(50 + (i * 37) % 950), [] {},
                                labelled(QStringLiteral("gen.hv:%1").arg(i)));
     }
-    QElapsedTimer clock;
+    ThreadCpuClock clock;
     clock.start();
     m_model->refresh();
     const qint64 firstPollMs = clock.elapsed();

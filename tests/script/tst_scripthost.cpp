@@ -1,6 +1,7 @@
 #include <scripthost.h>
 #include <timermanager.h>
 
+#include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -97,7 +98,6 @@ void tst_ScriptHost::timersStoppedElsewhere()
     QFETCH(QString, source);
     QFETCH(QString, how);
     ScriptHost host;
-    QSignalSpy body(&host, &ScriptHost::bodyFinished);
     QSignalSpy finished(&host, &ScriptHost::finished);
     host.start(source, QStringLiteral("stopped.hv"), false);
     // The wait() row never finishes its body; its timer exists once the manager lists it.
@@ -120,7 +120,16 @@ void tst_ScriptHost::requestStopEndsBusyScript()
     QVERIFY(body.wait(20'000));
     // The callback spins without returning to the event loop; the request lands between
     // its statements. The host thread stays responsive meanwhile: this test runs on it.
-    QTest::qWait(20);
+    // The callback is known to be running once its timeout counts a fire: a timeout stays
+    // registered until its callback returns.
+    havel::TimerManager *manager = host.timerManager();
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [manager] {
+                const QList<havel::TimerId> ids = manager->activeTimers();
+                const auto status = ids.isEmpty() ? std::nullopt : manager->timerStatus(ids.first());
+                return status && status->fireCount == 1;
+            }(),
+            20'000);
     host.requestStop(143);
     QVERIFY(finished.wait(20'000));
     QCOMPARE(finished.first().first().toInt(), 143);
@@ -130,11 +139,21 @@ void tst_ScriptHost::destructorStopsRunningScript()
 {
     // Closing the inspector window destroys the host mid-run: it must stop and join.
     auto host = std::make_unique<ScriptHost>();
-    QSignalSpy body(host.get(), &ScriptHost::bodyFinished);
     host->start(QStringLiteral("interval 1 { x = [1, {a: 2}] }\nsleep(100000)"), QStringLiteral("t.hv"), false);
-    QTest::qWait(50);
-    host.reset();
-    QVERIFY(!host);
+    // Mid-run for sure: the body sleeps, and the interval has ticked inside that sleep.
+    havel::TimerManager *manager = host->timerManager();
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [manager] {
+                const QList<havel::TimerId> ids = manager->activeTimers();
+                const auto status = ids.isEmpty() ? std::nullopt : manager->timerStatus(ids.first());
+                return status && status->fireCount >= 3;
+            }(),
+            20'000);
+    QElapsedTimer clock;
+    clock.start();
+    host.reset(); // returns only once the interpreter thread is joined
+    // The 100 s sleep was cut short, not waited out; a generous bound for a loaded machine.
+    QVERIFY2(clock.elapsed() < 15'000, qPrintable(QString::number(clock.elapsed())));
 }
 
 QTEST_GUILESS_MAIN(tst_ScriptHost)

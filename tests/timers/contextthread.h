@@ -6,6 +6,30 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <utility>
+
+//! The lock behind postTo(): held around the post and taken first by the posted functor.
+inline std::mutex &testHandoffLock()
+{
+    static std::mutex lock;
+    return lock;
+}
+
+//! Runs @p work on @p receiver's thread through a queued call. Qt orders the call after the
+//! post, but inside its uninstrumented library: the lock on both sides lets ThreadSanitizer
+//! see the handoff. The functor reads nothing before it has taken the lock.
+template<typename Work>
+void postTo(QObject *receiver, Work &&work)
+{
+    std::lock_guard lock(testHandoffLock());
+    QMetaObject::invokeMethod(
+            receiver,
+            [work = std::forward<Work>(work)]() mutable {
+                { std::lock_guard fence(testHandoffLock()); }
+                work();
+            },
+            Qt::QueuedConnection);
+}
 
 //! The context object is built and destroyed inside run(), on the thread itself, and handed
 //! out through a std::mutex, so that ThreadSanitizer sees every handover.

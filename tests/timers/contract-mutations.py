@@ -4,11 +4,18 @@
 Usage (from the repository root, after `bash .ci/setup`):
     python3 tests/timers/contract-mutations.py [NAME-PREFIX ...]
 
-It copies src/timers into build/mutations/, applies one mutation there, builds
-tst_timermanager against the copy and runs the test function meant to catch it. The
-working tree is never modified. Prints one line per mutation; exits 1 if any survived.
+It copies src/timers into build/mutations/, applies one mutation there, builds the test meant
+to catch it against the copy and runs that test function. The working tree is never modified.
+Prints one line per mutation; exits 1 if any survived or did not apply.
+
+Mutations match code by structure, not by its text: each names the function it changes
+(`Class::method`), and its pattern is a sequence of C++ tokens matched against that function's
+body with comments and layout ignored. `$name` in a pattern matches any one identifier and may
+be used again in the replacement. A pattern must match exactly as often as the mutation says
+(once unless told), or the mutation reports that it did not apply and the run fails: a rename
+or a rewrite is flagged, never skipped silently.
 """
-import os, shutil, subprocess, sys
+import os, re, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(ROOT, 'src', 'timers')
@@ -32,50 +39,241 @@ endfunction()
 add_subdirectory(%s tests)
 """ % os.path.join(ROOT, 'tests', 'timers').replace('\\', '/')
 
-mutations = [
-  ("1 clear means never", "timercore.cpp", "        return FireDecision::Gone;\n    TimerRecord &record = it->second;\n    if (record.state",
-       "        return FireDecision::Run;\n    TimerRecord &record = it->second;\n    if (record.state",
-   [("contextchannel.cpp", "    for (const TimerId id : retired)\n        m_callbacks.erase(id);", "")], "clearOnContextThreadDropsQueuedFire"),
-  ("2 creation order", "timermanager.cpp", "    if (due.empty())\n        return;", "    if (due.empty())\n        return;\n    std::reverse(due.begin(), due.end());", [],
-   "equalDeadlinesFireInCreationOrder"),
-  ("3a coalescing", "timercore.cpp", "if (record.deliveryPending.exchange(true, std::memory_order_acq_rel)) {", "if (false) {", [], "intervalNeverReenters"),
-  ("3b no re-entry", "contextchannel.cpp", "if (it->second.running) {", "if (false) {", [], "intervalNeverReenters"),
-  ("3c nested loop runs the batch", "contextchannel.cpp", "            std::lock_guard lock(m_lock);\n            wakeLocked();\n            wakeEnsuredAt",
-   "            wakeEnsuredAt", [], "nestedLoopRunsFiresDueWithIt"),
-  ("4a exceptions caught", "contextchannel.cpp", "    } catch (...) {\n        failed = true;", "    } catch (const std::bad_alloc &) {\n        failed = true;", [], "exceptionIsCaughtCountedAndReported"),
-  ("4b error policy", "timercore.cpp", "if (record->stopAfterErrors > 0 && errors >= quint64(record->stopAfterErrors)) {", "if (false) {", [], "errorPolicyStopsTimer"),
-  ("5 pause keeps remaining", "timercore.cpp", "const qint64 dueNs = saturatingAdd(steadyNowNs(), record.pausedRemainingNs);", "const qint64 dueNs = saturatingAdd(steadyNowNs(), record.periodNs);", [], "pauseResumeKeepsRemainingTime"),
-  ("6 timeout leaves registry", "timercore.cpp", "bool remove = kind == TimerKind::Timeout; // a timeout that ran leaves the registry", "bool remove = false;", [], "finishedTimeoutLeavesRegistry"),
-  ("7 cleanupAll", "timercore.cpp", "        m_records.clear();\n        wake = pushRequest({TimerRequest::DisarmAll});", "        wake = pushRequest({TimerRequest::DisarmAll});", [], "cleanupAllStopsEverything"),
-  ("8a negative delay", "timermanager.cpp", "    if (delay.count() < 0) {", "    if (false) {", [], "badInputIsRefused"),
-  ("8b huge delay", "timercore.cpp", "    if (qAddOverflow(a, b, &sum))", "    if (false && qAddOverflow(a, b, &sum))", [], "hugeDelaysNeverFireEarly"),
-  ("9 destroy drops queued", "timercore.cpp", "        stopped = m_records.size();\n        m_records.clear();", "        stopped = m_records.size();", [("contextchannel.cpp", "        closed = m_closed || !m_alive;", "        closed = !m_alive;"),
-    ("contextchannel.cpp", "        dropped = m_fired.size();\n        m_fired.clear();", "        dropped = 0;")], "destroyWhileFiresAreQueued"),
-  ("10 status durations", "timercore.cpp", "        record->lastCallbackNs.store(durationNs, std::memory_order_relaxed);", "", [], "statusReportsEveryField"),
-  ("11 observers free of fires", "timercore.cpp", "            reschedule->push_back({TimerRequest::Arm, fired.id, nextNs, record.periodNs});", "            reschedule->push_back({TimerRequest::Arm, fired.id, nextNs, record.periodNs});\n            bumpVersion();", [], "registryVersionIgnoresFires"),
-]
-os.makedirs(os.path.join(WORK, 'src'), exist_ok=True)
-with open(os.path.join(WORK, 'CMakeLists.txt'), 'w') as f:
-    f.write(PROJECT)
-shutil.rmtree(MUT, ignore_errors=True)
-shutil.copytree(SRC, MUT)
-subprocess.run(['cmake', '-S', WORK, '-B', BUILD, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=RelWithDebInfo'],
-               check=True, capture_output=True)
-results = []
-only = sys.argv[1:]
-for name, f, old, new, extra, test in mutations:
-    if only and not any(name.startswith(o) for o in only): continue
+# --- structural matching -------------------------------------------------------------------
+
+TOKEN = re.compile(r'''
+    (?P<ws>\s+) | (?P<comment>//[^\n]*|/\*.*?\*/)
+  | (?P<string>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+  | (?P<wild>\$[A-Za-z_]\w*)
+  | (?P<ident>[A-Za-z_]\w*) | (?P<number>\d[\w.']*)
+  | (?P<punct>::|->|\+\+|--|<<=|>>=|<=|>=|==|!=|&&|\|\||[-+*/%&|^!~<>=?:;,.(){}\[\]#])
+''', re.S | re.X)
+
+
+def tokens(text):
+    """(kind, value, start, end) for each token of text, comments and whitespace dropped."""
+    out, pos = [], 0
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise ValueError('cannot tokenize at: ' + text[pos:pos + 30])
+        kind = m.lastgroup
+        if kind not in ('ws', 'comment'):
+            out.append((kind, m.group(), m.start(), m.end()))
+        pos = m.end()
+    return out
+
+
+def function_body(text, toks, name):
+    """Token index range (first, last) of the body of the function `Class::name` (a definition,
+    not a declaration), or None."""
+    parts = name.split('::')
+    for i in range(len(toks) - 2 * len(parts)):
+        if [t[1] for t in toks[i:i + 2 * len(parts) - 1]] != ' :: '.join(parts).split():
+            continue
+        j = i + 2 * len(parts) - 1
+        if j >= len(toks) or toks[j][1] != '(' or (i > 0 and toks[i - 1][1] == '::'):
+            continue
+        depth = 0
+        while j < len(toks):  # past the parameter list
+            depth += toks[j][1] == '('
+            depth -= toks[j][1] == ')'
+            j += 1
+            if depth == 0:
+                break
+        while j < len(toks) and toks[j][1] not in ('{', ';'):
+            j += 1  # const, override, an initializer list ...
+            if j < len(toks) and toks[j][1] == ':':  # constructor initializers
+                while j < len(toks) and toks[j][1] != '{':
+                    j += 1
+        if j >= len(toks) or toks[j][1] == ';':
+            continue
+        first, depth = j, 0
+        while j < len(toks):
+            depth += toks[j][1] == '{'
+            depth -= toks[j][1] == '}'
+            if depth == 0:
+                return first, j
+            j += 1
+    return None
+
+
+def apply(text, function, pattern, replacement, count=1, occurrence=0):
+    """Replaces the occurrence-th match of pattern in function's body. Returns (text, error)."""
+    toks = tokens(text)
+    span = function_body(text, toks, function)
+    if span is None:
+        return text, f'no definition of {function}'
+    pat = tokens(pattern)
+    matches = []
+    for i in range(span[0], span[1] - len(pat) + 2):
+        binding = {}
+        for k, (kind, value, _, _) in enumerate(pat):
+            t = toks[i + k]
+            if kind == 'wild':
+                if t[0] != 'ident' or binding.setdefault(value, t[1]) != t[1]:
+                    break
+            elif t[1] != value:
+                break
+        else:
+            matches.append((i, binding))
+    if len(matches) != count:
+        return text, f'{len(matches)} matches in {function}, expected {count}: {pattern[:50]}'
+    i, binding = matches[occurrence]
+    for k, v in sorted(binding.items(), key=lambda kv: -len(kv[0])):
+        replacement = replacement.replace(k, v)
+    start, end = toks[i][2], toks[i + len(pat) - 1][3]
+    return text[:start] + replacement + text[end:], None
+
+
+# --- the mutations ---------------------------------------------------------------------------
+# (name, [(file, function, pattern, replacement[, count, occurrence]) ...], test target, test function)
+M = []
+def mutation(name, edits, target, test):
+    M.append((name, edits, target, test))
+
+CORE, CHAN, MGR = 'timercore.cpp', 'contextchannel.cpp', 'timermanager.cpp'
+mutation('1a clear means never: the check before each callback',
+         [(CORE, 'TimerCore::beginFire', 'return FireDecision :: Gone ;', 'return FireDecision::Run;')],
+         'tst_timermanager', 'clearFromAnotherThreadMidBatch')
+mutation('1b clear means never: the callback goes at once',
+         [(CHAN, 'ContextChannel::applyMailbox', 'for ( const TimerId $id : retired )',
+           'for (const TimerId $id : std::vector<TimerId>())')],
+         'tst_timermanager', 'clearOnContextThreadFreesCallbackAtOnce')
+mutation('2 creation order',
+         [(MGR, 'TimerManager::fireDueTimers', 'if ( due . empty ( ) ) return ;',
+           'if (due.empty()) return; std::reverse(due.begin(), due.end());')],
+         'tst_timermanager', 'equalDeadlinesFireInCreationOrder')
+mutation('3a coalescing',
+         [(CORE, 'TimerCore::dispatchDue', 'if ( $r . deliveryPending . exchange ( true , std :: memory_order_acq_rel ) )',
+           'if (false)')], 'tst_timermanager', 'intervalNeverReenters')
+mutation('3b no re-entry',
+         [(CHAN, 'ContextChannel::runFired', 'if ( it -> second . running )', 'if (false)')],
+         'tst_timermanager', 'intervalNeverReenters')
+mutation('3c nested loop runs the batch',
+         [(CHAN, 'ContextChannel::deliver', 'wakeLocked ( ) ; wakeEnsuredAt = m_deliveries ;',
+           'wakeEnsuredAt = m_deliveries;')], 'tst_timermanager', 'nestedLoopRunsFiresDueWithIt')
+mutation('4a exceptions caught',
+         [(CHAN, 'ContextChannel::runFired', 'catch ( ... )', 'catch (const std::bad_alloc &)')],
+         'tst_timermanager', 'exceptionIsCaughtCountedAndReported')
+mutation('4b error policy',
+         [(CORE, 'TimerCore::endFire', '$r -> stopAfterErrors > 0 &&', 'false &&')],
+         'tst_timermanager', 'errorPolicyStopsTimer')
+mutation('5 pause keeps remaining',
+         [(CORE, 'TimerCore::resume', 'saturatingAdd ( steadyNowNs ( ) , $r . pausedRemainingNs )',
+           'saturatingAdd(steadyNowNs(), $r.periodNs)')], 'tst_timermanager', 'pauseResumeKeepsRemainingTime')
+mutation('6 timeout leaves registry',
+         [(CORE, 'TimerCore::endFire', 'bool remove = kind == TimerKind :: Timeout ;', 'bool remove = false;')],
+         'tst_timermanager', 'finishedTimeoutLeavesRegistry')
+mutation('7 cleanupAll',
+         [(CORE, 'TimerCore::stopAll', 'm_records . clear ( ) ;', '')],
+         'tst_timermanager', 'cleanupAllStopsEverything')
+mutation('8a negative delay',
+         [(MGR, 'TimerManager::setTimeout', 'if ( delay . count ( ) < 0 )', 'if (false)')],
+         'tst_timermanager', 'badInputIsRefused')
+mutation('8b huge delay',
+         [(CORE, 'saturatingAdd', 'if ( qAddOverflow ( a , b , & sum ) )', 'if (false)')],
+         'tst_timermanager', 'hugeDelaysNeverFireEarly')
+mutation('9 destroy drops queued',
+         [(CORE, 'TimerCore::shutdown', 'm_records . clear ( ) ;', ''),
+          (CHAN, 'ContextChannel::deliver', 'closed = m_closed || ! m_alive ;', 'closed = !m_alive;'),
+          (CHAN, 'ContextChannel::close', 'm_fired . clear ( ) ;', '')],
+         'tst_timermanager', 'destroyWhileFiresAreQueued')
+mutation('10 status durations',
+         [(CORE, 'TimerCore::endFire', '$r -> lastCallbackNs . store ( durationNs , std :: memory_order_relaxed ) ;', '', 2, 0)],
+         'tst_timermanager', 'statusReportsEveryField')
+mutation('11 observers free of fires',
+         [(CORE, 'TimerCore::dispatchDue', 'reschedule -> push_back ( { TimerRequest :: Arm , $f . id , $next , $r . periodNs } ) ;',
+           'reschedule->push_back({TimerRequest::Arm, $f.id, $next, $r.periodNs}); bumpVersion();')],
+         'tst_timermanager', 'registryVersionIgnoresFires')
+# Issue 9: the teardown and pause/resume defects, and the lower ones.
+mutation('12 destructor wakes the timer thread (issue 9, defect 1)',
+         [(CORE, 'TimerCore::requestShutdown', 'return ! std :: exchange ( $posted , true ) ;',
+           'return false;')],
+         'tst_timercore', 'shutdownWakesWhenNoWakeUpWasPosted')
+mutation('13 no post to a dying context (issue 9, defect 2)',
+         [(CHAN, 'ContextChannel::close', 'std :: size_t dropped = 0 ;',
+           'QObject::disconnect(m_destroyedConnection); std::size_t dropped = 0;')],
+         'tst_timerteardown', 'concurrentTeardown')
+mutation('14 stale schedule entry skipped (issue 9, defect 3)',
+         [(CORE, 'TimerCore::dispatchDue', 'if ( fired . dueNs != $r . dueNs . load ( std :: memory_order_relaxed ) ) continue ;', '')],
+         'tst_timercore', 'staleEntryAfterPauseAndResumeIsSkipped')
+mutation('15 sweeps destroy callbacks after the walk (issue 9)',
+         [(CHAN, 'ContextChannel::sweepStale', 'dropped . push_back ( std :: move ( it -> second . callback ) ) ;', '')],
+         'tst_timermanager', 'callbackDestructorsMayCreateTimers')
+mutation('16 no lock across callbackFailed (issue 9)',
+         [(CORE, 'TimerCore::reportFailure', 'Q_EMIT manager -> callbackFailed ( id , message ) ;',
+           '{ std::lock_guard relock(m_managerLock); Q_EMIT manager->callbackFailed(id, message); }')],
+         'tst_timermanager', 'callbackFailedSlotMayWaitForAnotherThread')
+
+
+def sync_copy():
+    """Makes MUT a copy of SRC, rewriting only the files that differ. A rewritten file gets a
+    new modification time, so the build recompiles exactly those: a copy that kept the original
+    times (shutil.copytree does) would leave the previous mutation compiled in."""
+    os.makedirs(MUT, exist_ok=True)
+    for name in os.listdir(SRC):
+        src, dst = os.path.join(SRC, name), os.path.join(MUT, name)
+        text = open(src, 'rb').read()
+        if not os.path.exists(dst) or open(dst, 'rb').read() != text:
+            with open(dst, 'wb') as f:
+                f.write(text)
+
+
+def main():
+    os.makedirs(os.path.join(WORK, 'src'), exist_ok=True)
+    with open(os.path.join(WORK, 'CMakeLists.txt'), 'w') as f:
+        f.write(PROJECT)
     shutil.rmtree(MUT, ignore_errors=True)
-    shutil.copytree(SRC, MUT)
-    for ff, o, n in [(f, old, new)] + extra:
-        p = os.path.join(MUT, ff); s = open(p).read()
-        if o not in s: results.append((name, 'MUTATION DID NOT APPLY: ' + o[:40])); break
-        open(p, 'w').write(s.replace(o, n, 1))
-    else:
-        b = subprocess.run(['cmake', '--build', BUILD, '--target', 'tst_timermanager'], capture_output=True, text=True)
-        if b.returncode: results.append((name, 'BUILD FAILED ' + b.stdout[-300:])); continue
-        r = subprocess.run([BUILD + '/tests/tst_timermanager', test], capture_output=True, text=True, timeout=120)
-        results.append((name, f'{test}: ' + ('FAILS (caught)' if r.returncode else 'still passes (NOT caught)')))
-for n, r in results: print(f'{n:28} {r}')
-shutil.rmtree(MUT, ignore_errors=True)
-sys.exit(0 if all(r.endswith('FAILS (caught)') for _, r in results) else 1)
+    sync_copy()
+    launcher = ['-DCMAKE_CXX_COMPILER_LAUNCHER=ccache'] if shutil.which('ccache') else []
+    subprocess.run(['cmake', '-S', WORK, '-B', BUILD, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=RelWithDebInfo']
+                   + launcher, check=True, capture_output=True)
+    only = sys.argv[1:]
+    results, started = [], time.time()
+    for name, edits, target, test in M:
+        if only and not any(name.startswith(o) for o in only):
+            continue
+        sync_copy()
+        error = None
+        for edit in edits:
+            f, function, pattern, replacement = edit[:4]
+            count, occurrence = (edit[4], edit[5]) if len(edit) > 4 else (1, 0)
+            path = os.path.join(MUT, f)
+            text, error = apply(open(path).read(), function, pattern, replacement, count, occurrence)
+            if error:
+                break
+            open(path, 'w').write(text)
+        if error:
+            results.append((name, 'MUTATION DID NOT APPLY: ' + error))
+            continue
+        b = subprocess.run(['cmake', '--build', BUILD, '--target', target], capture_output=True, text=True)
+        if b.returncode:
+            results.append((name, 'BUILD FAILED ' + b.stdout[-300:]))
+            continue
+        try:
+            r = subprocess.run([os.path.join(BUILD, 'tests', target), test], capture_output=True,
+                               text=True, timeout=300)
+            caught = r.returncode != 0
+        except subprocess.TimeoutExpired:
+            caught = True  # a hang is a failure too
+        results.append((name, f'{target} {test}: ' + ('FAILS (caught)' if caught else 'still passes (NOT caught)')))
+        print(f'{name:58} {results[-1][1]}', flush=True)
+    # The unmutated copy must pass every test named above, or "caught" would mean nothing.
+    sync_copy()
+    for target in sorted({m[2] for m in M if not only or any(m[0].startswith(o) for o in only)}):
+        subprocess.run(['cmake', '--build', BUILD, '--target', target], check=True, capture_output=True)
+        tests = sorted({m[3] for m in M if m[2] == target and (not only or any(m[0].startswith(o) for o in only))})
+        r = subprocess.run([os.path.join(BUILD, 'tests', target)] + tests, capture_output=True, text=True, timeout=600)
+        results.append((f'control: {target} unmutated', 'passes' if r.returncode == 0 else 'FAILS:\n' + r.stdout[-2000:]))
+    print()
+    for n, r in results:
+        print(f'{n:58} {r}')
+    print(f'{len(results)} lines in {time.time() - started:.0f} s')
+    shutil.rmtree(MUT, ignore_errors=True)
+    ok = all(r.endswith('FAILS (caught)') or (n.startswith('control') and r == 'passes') for n, r in results)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == '__main__':
+    main()

@@ -43,6 +43,8 @@ struct Ledger
     std::atomic<int> cleanupRequests{0};
     std::atomic<int> violations{0};
     std::atomic<long> fires{0};
+    std::atomic<long> mainFires{0};  // fires on the main thread's context
+    std::atomic<long> otherFires{0}; // fires on the other thread's context
     bool workersJoined = false; // main thread only
 
     std::shared_ptr<Probe> pick(std::mt19937 &random)
@@ -87,6 +89,7 @@ void tst_TimerConcurrency::randomOperationsFromManyThreads()
         return [&manager, &ledger, probe] {
             const int runs = ++probe->runs;
             ++ledger.fires;
+            ++(probe->onMainContext ? ledger.mainFires : ledger.otherFires);
             if (probe->isTimeout && runs > 1)
                 ++ledger.violations; // a timeout fired twice
             if (!probe->onMainContext)
@@ -193,19 +196,35 @@ void tst_TimerConcurrency::randomOperationsFromManyThreads()
         }
     }
 
-    // Let the survivors run a little with every clear now visible here.
-    QTest::qWait(50);
+    // Run what is queued here, so that the survivors fire with every clear now visible here.
+    bool drained = false;
+    QMetaObject::invokeMethod(&mainContext, [&drained] { drained = true; }, Qt::QueuedConnection);
+    QTRY_VERIFY(drained);
     const int live = int(manager.activeTimerCount());
     QCOMPARE(manager.cleanupAllTimers(), live);
     QVERIFY(manager.activeTimers().isEmpty());
-    const long firesAtCleanup = ledger.fires.load();
-    QTest::qWait(50); // longer than any delay: nothing more may fire
+    // Made on this thread, the cleanup is final here at once: no fire of this context may run
+    // after it, even one already queued. Markers due after every stopped timer would have been
+    // (delays are at most 20 ms) show it, one per context.
+    const long mainAtCleanup = ledger.mainFires.load();
+    bool mainMarker = false;
+    std::atomic<bool> otherMarker{false};
+    QVERIFY(manager.setTimeout(&mainContext, 30ms, [&mainMarker] { mainMarker = true; }));
+    QVERIFY(manager.setTimeout(otherContext, 30ms, [&otherMarker] { otherMarker = true; }));
+    QTRY_VERIFY_WITH_TIMEOUT(mainMarker && otherMarker, 20000);
+    QCOMPARE(ledger.mainFires.load(), mainAtCleanup);
+    // The other context may have been running a fire at the cleanup; once its marker has run,
+    // nothing more may run there either.
+    const long otherAfterMarker = ledger.otherFires.load();
+    std::atomic<bool> secondMarker{false};
+    QVERIFY(manager.setTimeout(otherContext, 30ms, [&secondMarker] { secondMarker = true; }));
+    QTRY_VERIFY_WITH_TIMEOUT(secondMarker.load(), 20000);
+    QCOMPARE(ledger.otherFires.load(), otherAfterMarker);
     QCOMPARE(manager.activeTimerCount(), 0);
 
     QCOMPARE(ledger.violations.load(), 0);
-    QVERIFY(ledger.fires.load() > 0);
-    // Fires of the other context may still have been running at cleanup; ours may not.
-    Q_UNUSED(firesAtCleanup);
+    QVERIFY(ledger.mainFires.load() > 0);
+    QVERIFY(ledger.otherFires.load() > 0);
     qInfo("%ld fires, %zu timers created", ledger.fires.load(), ledger.probes.size());
 }
 

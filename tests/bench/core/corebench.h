@@ -32,6 +32,7 @@ public:
     void lateness(std::uint32_t count, std::uint32_t k) override;
     void memory(std::uint32_t n) override;
     void idle(std::uint32_t n, std::chrono::milliseconds window) override;
+    void handover(std::uint32_t n) override;
 
 protected:
     std::string_view implName() const override { return "havel"; }
@@ -40,6 +41,8 @@ private:
     //! Blocks until the timer thread has handled every request made so far; returns the
     //! steady-clock time (ns) at which it had.
     static std::int64_t drainTimerThread(TimerManager &manager);
+    //! CPU time of the calling thread, in nanoseconds.
+    static std::int64_t threadCpuNs();
     //! The kernel thread id of the manager's timer thread.
     static int timerThreadId(TimerManager &manager);
 

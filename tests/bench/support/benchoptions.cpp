@@ -42,7 +42,7 @@ QString joined(const std::vector<T> &values, ToText toText)
 QStringList BenchOptions::allWorkloads()
 {
     return {QStringLiteral("create_cancel"), QStringLiteral("fire"), QStringLiteral("lateness"),
-            QStringLiteral("memory"), QStringLiteral("idle")};
+            QStringLiteral("memory"), QStringLiteral("idle"), QStringLiteral("handover")};
 }
 
 BenchOptions BenchOptions::parse(const QString &description, const BenchOptions &defaults)

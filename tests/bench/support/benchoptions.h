@@ -17,7 +17,7 @@ namespace havel::bench {
 //! Thread: main thread; parse once at start-up.
 struct BenchOptions
 {
-    QStringList workloads;                    //!< create_cancel, fire, lateness, memory, idle
+    QStringList workloads; //!< create_cancel, fire, lateness, memory, idle, handover
     std::uint32_t n = 100'000;                //!< timers for create_cancel, fire and memory
     std::vector<IndexOrder::Kind> orders{IndexOrder::Creation, IndexOrder::Reverse,
                                          IndexOrder::Random};

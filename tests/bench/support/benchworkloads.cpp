@@ -34,6 +34,8 @@ void BenchWorkloads::run(const BenchOptions &options)
             memory(options.n);
         } else if (workload == QLatin1String("idle")) {
             idle(options.idleN, options.idleWindow);
+        } else if (workload == QLatin1String("handover")) {
+            handover(options.n);
         }
     }
 }

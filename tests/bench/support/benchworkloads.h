@@ -34,6 +34,10 @@ public:
     virtual void memory(std::uint32_t n) = 0;
     //! Workload 5: wake-ups and CPU time per second over @p window with @p n idle 60 s intervals.
     virtual void idle(std::uint32_t n, std::chrono::milliseconds window) = 0;
+    //! Workload 6 (issue 9, the timer core only): @p n 60 s timeouts and one 0 ms timeout made
+    //! on another thread reach the context thread; the longest single event it then runs.
+    //! Implementations without that handover print nothing.
+    virtual void handover(std::uint32_t) { }
 
 protected:
     static constexpr std::chrono::seconds kLongDelay{60};
