@@ -74,6 +74,9 @@ private:
 
     //! Caller holds m_lock. Posts the wake-up unless one is already on its way.
     void wakeLocked();
+    //! Caller holds m_lock. Warns once if the context's thread has no event loop to run
+    //! fires in (no QCoreApplication, a QThread not started or finished).
+    void warnIfNoEventLoopLocked(TimerId id);
     void runFired(const FiredTimer &fired);
     //! Context thread: drops every callback and everything queued.
     void purge();
@@ -88,6 +91,7 @@ private:
     bool m_closed = false;      // guarded by m_lock; true once the manager is destroyed
     bool m_wakePending = false; // guarded by m_lock
     bool m_retireStale = false; // guarded by m_lock
+    bool m_warnedNoEventLoop = false; // guarded by m_lock
     std::vector<FiredTimer> m_fired;                              // guarded by m_lock
     std::vector<std::pair<TimerId, TimerCallback>> m_handedOver; // guarded by m_lock
     std::vector<TimerId> m_retired;                               // guarded by m_lock
