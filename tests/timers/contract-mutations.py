@@ -26,7 +26,7 @@ add_subdirectory(src/timers timers)
 function(havel_add_test name)
     cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
     qt_add_executable(${name} ${ARG_SOURCES})
-    target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+    target_link_libraries(${name} PRIVATE Qt6::Test Havel::TimersPrivate ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
 endfunction()
 add_subdirectory(%s tests)
@@ -59,6 +59,8 @@ with open(os.path.join(WORK, 'CMakeLists.txt'), 'w') as f:
     f.write(PROJECT)
 shutil.rmtree(MUT, ignore_errors=True)
 shutil.copytree(SRC, MUT)
+# src/timers/CMakeLists.txt includes the helper every library in src/ shares.
+shutil.copy(os.path.join(ROOT, 'src', 'HavelLibrary.cmake'), os.path.join(WORK, 'src'))
 subprocess.run(['cmake', '-S', WORK, '-B', BUILD, '-G', 'Ninja', '-DCMAKE_BUILD_TYPE=RelWithDebInfo'],
                check=True, capture_output=True)
 results = []
