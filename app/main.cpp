@@ -242,6 +242,12 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
                                   : QStringLiteral("havel: one script at a time. Usage: havel [options] script.hv"));
         return kExitUsage;
     }
+#if !HAVEL_WITH_INSPECTOR
+    // This process is about to become havel-inspector (execInspectorBuild), which reads the
+    // script itself: standard input can be read only once.
+    if (invocation->inspector)
+        return -1;
+#endif
     const bool fromStdin = positional.front() == QLatin1String("-");
     QFile file(positional.front());
     const QString shownName = fromStdin ? QStringLiteral("standard input") : u'\'' + file.fileName() + u'\'';

@@ -78,6 +78,7 @@ class tst_HavelInvocation : public QObject
 private Q_SLOTS:
     void scriptFromStdin_data();
     void scriptFromStdin();
+    void stdinWithInspector();
     void shebangScriptRunsAsProgram();
     void helpAll();
     void helpSaysHow();
@@ -121,6 +122,21 @@ void tst_HavelInvocation::scriptFromStdin()
     QCOMPARE(run.err, err);
     QCOMPARE(run.out, out);
     QCOMPARE(run.exitCode, exitCode);
+}
+
+void tst_HavelInvocation::stdinWithInspector()
+{
+    // havel hands --screenshot over to havel-inspector (exec): the script must be read there,
+    // not consumed from the pipe before it.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("inspector.png"));
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    const Run run = runHavel({QStringLiteral("--screenshot"), png, QStringLiteral("-")},
+                             "print \"from stdin\"\ninterval 50 { }\n");
+    QCOMPARE(run.out, QStringLiteral("from stdin\n"));
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY(QFileInfo(png).size() > 0);
 }
 
 void tst_HavelInvocation::shebangScriptRunsAsProgram()
