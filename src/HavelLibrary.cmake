@@ -1,4 +1,6 @@
-# havel_library(TARGET EXPORT_NAME NAME PUBLIC_HEADERS h...): what every library in src/ shares.
+# havel_library(TARGET EXPORT_NAME NAME OUTPUT_NAME FILE [COMPONENT C] PUBLIC_HEADERS h...):
+# what every library in src/ shares. COMPONENT, the CMake package component whose export set
+# takes the library, defaults to NAME.
 #
 #   * <havel/NAME.h> in the build tree without moving a source file: forwarding headers under
 #     ${CMAKE_CURRENT_BINARY_DIR}/include/havel/, as Qt makes include/QtCore/ for its modules.
@@ -13,7 +15,10 @@ include_guard(GLOBAL)
 include(GNUInstallDirs)
 
 function(havel_library target)
-    cmake_parse_arguments(ARG "" "EXPORT_NAME;OUTPUT_NAME" "PUBLIC_HEADERS" ${ARGN})
+    cmake_parse_arguments(ARG "" "EXPORT_NAME;OUTPUT_NAME;COMPONENT" "PUBLIC_HEADERS" ${ARGN})
+    if(NOT ARG_COMPONENT)
+        set(ARG_COMPONENT ${ARG_EXPORT_NAME})
+    endif()
     set(forward_dir ${CMAKE_CURRENT_BINARY_DIR}/include)
     foreach(header IN LISTS ARG_PUBLIC_HEADERS)
         # file(CONFIGURE) rewrites the file only when its content changes: no needless rebuilds.
@@ -38,7 +43,7 @@ function(havel_library target)
     add_library(Havel::${ARG_EXPORT_NAME} ALIAS ${target})
 
     if(HAVEL_INSTALL)
-        install(TARGETS ${target} EXPORT Havel${ARG_EXPORT_NAME}Targets
+        install(TARGETS ${target} EXPORT Havel${ARG_COMPONENT}Targets
             LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
             ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
         list(TRANSFORM ARG_PUBLIC_HEADERS PREPEND ${CMAKE_CURRENT_SOURCE_DIR}/)
