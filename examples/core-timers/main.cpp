@@ -1,5 +1,5 @@
-// The timer core in a QCoreApplication: a heartbeat interval, a one-shot timeout that stops
-// it, and a clean exit. Callbacks run on the thread of their context object, here the main
+// The timer core in a QCoreApplication: a heartbeat interval that stops itself after five
+// beats, then a one-shot timeout that quits. Callbacks run on the thread of their context object, here the main
 // thread, whose event loop app.exec() runs: without that loop no callback would ever run.
 #include <havel/timermanager.h>
 
