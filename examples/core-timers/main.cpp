@@ -1,6 +1,7 @@
 // The timer core in a QCoreApplication: a heartbeat interval that stops itself after five
-// beats, then a one-shot timeout that quits. Callbacks run on the thread of their context object, here the main
-// thread, whose event loop app.exec() runs: without that loop no callback would ever run.
+// beats, then a one-shot timeout that quits. Callbacks run on the thread of their context
+// object, here the main thread, whose event loop app.exec() runs: without that loop no
+// callback would ever run.
 #include <havel/timermanager.h>
 
 #include <QtCore/QCoreApplication>
