@@ -40,6 +40,11 @@ function(havel_library target)
         set_target_properties(${target} PROPERTIES
             VERSION ${HAVEL_VERSION} SOVERSION ${HAVEL_VERSION_MAJOR})
     endif()
+    # A shared library need not pay for being one: calls inside it bind inside it (no PLT,
+    # and GCC may inline them), as Qt's own libraries do. Safe for the reason Qt is: code that
+    # uses Qt is built with -fPIC, so no executable takes a function's address through a PLT.
+    target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-semantic-interposition>)
+    target_link_options(${target} PRIVATE LINKER:-Bsymbolic-functions)
     add_library(Havel::${ARG_EXPORT_NAME} ALIAS ${target})
 
     if(HAVEL_INSTALL)
