@@ -6,6 +6,10 @@
 
 #include <cstdio>
 
+namespace havel::script {
+class ScriptHost;
+}
+
 namespace havel::app {
 
 // Exit codes (sysexits.h where one fits); the script's own codes come from the interpreter.
@@ -13,6 +17,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitUsage = 64;
 constexpr int kExitDataError = 65; // the file is not Havel source (as for a syntax error)
 constexpr int kExitSoftware = 70; // also: the inspector could not load or save its picture
+constexpr int kExitIoError = 74;  // reading the script or writing the output failed (EX_IOERR)
 
 // --screenshot: how long to let the live values render after the script body has finished
 // (two model polls at 10 Hz, so fires/s has a delta), unless --screenshot-delay says otherwise.
@@ -23,10 +28,10 @@ constexpr int kScreenshotBodyTimeoutMs = 5000;
 
 struct Invocation
 {
-    enum class Action { Run, Help, Version };
+    enum class Action { Run, Help, HelpAll, Version };
     Action action = Action::Run;
     QString source;
-    QString scriptName;     // labels the timers: the file name, or "<eval>"
+    QString scriptName;     // labels the timers: the file name, "<stdin>" or "<eval>"
     QString scriptPath;     // as given on the command line; empty with -e
     bool exitWhenDone = false;
     bool inspector = false; // --inspector, or implied by --screenshot
@@ -34,8 +39,16 @@ struct Invocation
     int screenshotDelayMs = kDefaultScreenshotDelayMs;
 };
 
-//! Writes @p text and a newline to @p stream as UTF-8, and flushes it.
+//! Writes @p text and a newline to @p stream as UTF-8, and flushes it. A failed write to
+//! stdout is caught at exit (see watchStandardOutput()).
 void printLine(std::FILE *stream, const QString &text);
+//! Makes a failed write to stdout an error, never silent: at exit, if any write or the final
+//! flush failed, havel says so on stderr and exits with kExitIoError. Call first in main().
+void watchStandardOutput();
+//! Sends the script's output through checked writes: the first failed write to stdout is
+//! reported and ends the run with kExitIoError, rather than the script going on unheard.
+//! Call before @p host starts.
+void checkScriptOutput(script::ScriptHost &host);
 
 //! The `havel --inspector` run (in the havel-inspector build only): makes the main thread a QGuiApplication, shows the inspector
 //! window, runs the script on the interpreter thread and returns the exit code. Call at most

@@ -23,20 +23,77 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QStringDecoder>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
 namespace havel::app {
 
+namespace {
+
+// Set once a failed write to stdout has been reported, so that it is reported only once.
+std::atomic_flag stdoutFailureReported;
+
+void reportStdoutFailure(int error)
+{
+    if (stdoutFailureReported.test_and_set())
+        return;
+    const QByteArray message = "havel: cannot write to standard output: "
+            + QByteArray(std::strerror(error)) + '\n';
+    [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, message.constData(),
+                                                     std::size_t(message.size()));
+}
+
+//! Writes all of @p bytes and flushes. False, with errno set, if either failed.
+bool writeAll(std::FILE *stream, const QByteArray &bytes)
+{
+    const std::size_t size = std::size_t(bytes.size());
+    return std::fwrite(bytes.constData(), 1, size, stream) == size && std::fflush(stream) == 0;
+}
+
+} // namespace
+
 void printLine(std::FILE *stream, const QString &text)
 {
-    const QByteArray bytes = (text + u'\n').toUtf8();
-    std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stream);
-    std::fflush(stream);
+    if (!writeAll(stream, (text + u'\n').toUtf8()) && stream == stdout)
+        reportStdoutFailure(errno ? errno : EIO); // the exit code comes at exit
+}
+
+void watchStandardOutput()
+{
+    // Like coreutils' close_stdout: the C library keeps a failed write in stdout's error
+    // flag, and the last buffered bytes only fail when they are flushed at exit.
+    std::atexit([] {
+        errno = 0;
+        const bool flushed = std::fflush(stdout) == 0;
+        const int error = errno;
+        if (flushed && !std::ferror(stdout))
+            return;
+        reportStdoutFailure(error ? error : EIO);
+        ::_exit(kExitIoError);
+    });
+}
+
+void checkScriptOutput(script::ScriptHost &host)
+{
+    // Called on the interpreter thread; requestStop() is thread-safe, the first request wins.
+    host.setOutput(
+            [&host](const QString &text) {
+                if (!writeAll(stdout, text.toUtf8())) {
+                    reportStdoutFailure(errno ? errno : EIO);
+                    host.requestStop(kExitIoError);
+                }
+            },
+            [&host](const QString &text) {
+                // Nowhere left to say it, but the run still ends as failed.
+                if (!writeAll(stderr, text.toUtf8()))
+                    host.requestStop(kExitIoError);
+            });
 }
 
 } // namespace havel::app
@@ -45,6 +102,7 @@ namespace {
 
 using havel::app::Invocation;
 using havel::app::kExitDataError;
+using havel::app::kExitIoError;
 using havel::app::kExitUsage;
 using havel::app::printLine;
 
@@ -60,6 +118,9 @@ public:
     int parse(const QStringList &arguments, Invocation *invocation);
     //! The --help text. Call once an application object exists (it names the executable).
     QString helpText() const { return m_parser.helpText().trimmed(); }
+    //! Prints the --help-all text (with Qt's options) and exits. Call once an application
+    //! object exists.
+    void showHelpAll(const QStringList &arguments) { m_parser.process(arguments); }
 
 private:
     QCommandLineParser m_parser;
@@ -67,7 +128,10 @@ private:
             QStringLiteral("exit-when-done"),
             QStringLiteral("Havel's own rule: stop pending timers and exit when the script body ends.")};
     const QCommandLineOption m_eval{QStringList{QStringLiteral("e"), QStringLiteral("eval")},
-                                    QStringLiteral("Run <code> instead of a script file."),
+                                    QStringLiteral("Run <code> instead of a script file. Given "
+                                                   "more than once, the pieces of code are "
+                                                   "joined in order, one per line, and run as "
+                                                   "one script."),
                                     QStringLiteral("code")};
     const QCommandLineOption m_inspector{
             QStringLiteral("inspector"),
@@ -94,8 +158,8 @@ CommandLine::CommandLine()
     m_parser.setApplicationDescription(
             QStringLiteral("Runs a Havel script. The host stays alive while referenced timers are "
                            "pending, then exits.\nExit codes: 0 ok, 64 usage, 65 syntax error, "
-                           "70 runtime error (or: the inspector failed), 130/143 stopped by "
-                           "SIGINT/SIGTERM."));
+                           "70 runtime error (or: the inspector failed), 74 I/O error (reading "
+                           "the script, writing its output), 130/143 stopped by SIGINT/SIGTERM."));
     m_parser.addHelpOption();
     m_parser.addVersionOption();
     m_parser.addOption(m_exitWhenDone);
@@ -103,7 +167,11 @@ CommandLine::CommandLine()
     m_parser.addOption(m_inspector);
     m_parser.addOption(m_screenshot);
     m_parser.addOption(m_screenshotDelay);
-    m_parser.addPositionalArgument(QStringLiteral("script.hv"), QStringLiteral("The script to run."));
+    m_parser.addPositionalArgument(
+            QStringLiteral("script.hv"),
+            QStringLiteral("The script to run; - reads it from standard input. A first line "
+                           "that starts with #! is skipped, so `#!/usr/bin/env havel` makes a "
+                           "script executable."));
 }
 
 int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
@@ -112,6 +180,10 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
         printLine(stderr, QStringLiteral("havel: %1").arg(m_parser.errorText()));
         printLine(stderr, QStringLiteral("Usage: havel [options] script.hv (see --help)"));
         return kExitUsage;
+    }
+    if (m_parser.isSet(QStringLiteral("help-all"))) {
+        invocation->action = Invocation::Action::HelpAll;
+        return -1;
     }
     if (m_parser.isSet(QStringLiteral("help"))) {
         invocation->action = Invocation::Action::Help;
@@ -152,7 +224,7 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
             printLine(stderr, QStringLiteral("havel: give either -e code or a script file, not both"));
             return kExitUsage;
         }
-        invocation->source = m_parser.value(m_eval);
+        invocation->source = m_parser.values(m_eval).join(u'\n');
         invocation->scriptName = QStringLiteral("<eval>");
         return -1;
     }
@@ -162,15 +234,35 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
                                   : QStringLiteral("havel: one script at a time. Usage: havel [options] script.hv"));
         return kExitUsage;
     }
+#if !HAVEL_WITH_INSPECTOR
+    // This process is about to become havel-inspector (execInspectorBuild), which reads the
+    // script itself: standard input can be read only once.
+    if (invocation->inspector)
+        return -1;
+#endif
+    const bool fromStdin = positional.front() == QLatin1String("-");
     QFile file(positional.front());
-    if (QFileInfo(file.fileName()).isDir() || !file.open(QIODevice::ReadOnly)) {
-        printLine(stderr, QStringLiteral("havel: cannot read '%1': %2")
-                                  .arg(file.fileName(),
+    const QString shownName = fromStdin ? QStringLiteral("standard input") : u'\'' + file.fileName() + u'\'';
+    const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly)
+                                  : !QFileInfo(file.fileName()).isDir() && file.open(QIODevice::ReadOnly);
+    if (!opened) {
+        printLine(stderr, QStringLiteral("havel: cannot read %1: %2")
+                                  .arg(shownName,
                                        QFileInfo(file.fileName()).isDir() ? QStringLiteral("Is a directory")
                                                                           : file.errorString()));
         return kExitUsage;
     }
-    const QByteArray bytes = file.readAll();
+    QByteArray bytes = file.readAll();
+    // A read that fails part-way (an I/O error, /proc/self/mem) must not run what came before
+    // it, nor an empty script, as if all were well.
+    if (file.error() != QFileDevice::NoError) {
+        printLine(stderr, QStringLiteral("havel: cannot read %1: %2").arg(shownName, file.errorString()));
+        return kExitIoError;
+    }
+    // `#!/usr/bin/env havel`: the kernel runs `havel ./s.hv`. The line is blanked, not
+    // removed, so that line numbers stay those of the file.
+    if (bytes.startsWith("#!"))
+        bytes.remove(0, bytes.indexOf('\n') < 0 ? bytes.size() : bytes.indexOf('\n'));
     // QString::fromUtf8 would quietly turn bytes that are not UTF-8 into U+FFFD and run a
     // Latin-1 file as if nothing were wrong. Decode strictly, and name the first bad line.
     QStringDecoder decoder(QStringDecoder::Utf8);
@@ -187,8 +279,12 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
         printLine(stderr, QStringLiteral("[line %1] Error: The script is not valid UTF-8.").arg(line));
         return kExitDataError;
     }
-    invocation->scriptName = QFileInfo(file.fileName()).fileName();
-    invocation->scriptPath = file.fileName();
+    if (fromStdin) {
+        invocation->scriptName = QStringLiteral("<stdin>");
+    } else {
+        invocation->scriptName = QFileInfo(file.fileName()).fileName();
+        invocation->scriptPath = file.fileName();
+    }
     return -1;
 }
 
@@ -207,6 +303,7 @@ int runHeadless(int &argc, char **argv, const Invocation &invocation)
 {
     QCoreApplication app(argc, argv);
     havel::script::ScriptHost host;
+    havel::app::checkScriptOutput(host);
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::signalled, &host, [&host](int signalNumber) {
         host.requestStop(128 + signalNumber);
@@ -246,6 +343,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication::setApplicationName(QStringLiteral("havel"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HAVEL_VERSION));
+    havel::app::watchStandardOutput();
 
     CommandLine commandLine;
     Invocation invocation;
@@ -256,6 +354,13 @@ int main(int argc, char *argv[])
     case Invocation::Action::Help: {
         const QCoreApplication app(argc, argv);
         printLine(stdout, commandLine.helpText());
+        return 0;
+    }
+    case Invocation::Action::HelpAll: {
+        // Qt's own options (-platform, ...) are known only to an application object, and only
+        // QCommandLineParser::process() lists them. It prints the text and exits with 0.
+        const QCoreApplication app(argc, argv);
+        commandLine.showHelpAll(app.arguments());
         return 0;
     }
     case Invocation::Action::Version:

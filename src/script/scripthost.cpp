@@ -34,6 +34,13 @@ ScriptHost::~ScriptHost()
     m_timers.reset();
 }
 
+void ScriptHost::setOutput(Output out, Output err)
+{
+    Q_ASSERT(!m_interpreter && out && err);
+    m_out = std::move(out);
+    m_err = std::move(err);
+}
+
 void ScriptHost::start(const QString &source, const QString &scriptName, bool exitWhenDone)
 {
     Q_ASSERT(!m_interpreter);
@@ -41,6 +48,8 @@ void ScriptHost::start(const QString &source, const QString &scriptName, bool ex
     m_interpreter = new Interpreter(m_timers.get());
     m_interpreter->setScriptName(scriptName);
     m_interpreter->setExitWhenDone(exitWhenDone);
+    if (m_out && m_err)
+        m_interpreter->setOutput(m_out, m_err);
     m_interpreter->moveToThread(m_thread.get());
 
     // Emitted on the interpreter thread once teardown is done: end that thread's loop there,

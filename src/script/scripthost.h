@@ -10,6 +10,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
+#include <functional>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -41,6 +42,12 @@ public:
     //! from any thread.
     TimerManager *timerManager() const { return m_timers.get(); }
 
+    //! Text the script writes, with its newlines: print() output, or an error report.
+    using Output = std::function<void(const QString &text)>;
+    //! Sends print() output to @p out and error reports to @p err instead of stdout and
+    //! stderr (a GUI host shows them). Both are called on the interpreter thread. Call before
+    //! start(), with both set.
+    void setOutput(Output out, Output err);
     //! Starts running @p source; @p scriptName labels its timers. Call once.
     void start(const QString &source, const QString &scriptName, bool exitWhenDone);
     //! Ends the run as soon as possible with @p exitCode (SIGINT, SIGTERM, a closed window).
@@ -64,6 +71,8 @@ private:
     std::unique_ptr<QThread> m_thread;
     Interpreter *m_interpreter = nullptr; // lives on m_thread; deleted once it has finished
     QString m_source;                      // written before m_thread starts, read on it
+    Output m_out;                          // set before start(); empty: stdout
+    Output m_err;                          // set before start(); empty: stderr
 };
 
 } // namespace havel::script

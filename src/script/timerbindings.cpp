@@ -329,6 +329,7 @@ Value TimerBindings::createFromArgs(bool isInterval, std::vector<Value> &args,
     const Value *callable = nullptr;
     const Value *delay = nullptr;
     const Value *options = nullptr;
+    const Value *unplaced = nullptr; // the first argument that fits no slot
     for (const Value &arg : args) {
         if (arg.isCallable() && !callable) {
             callable = &arg;
@@ -336,12 +337,24 @@ Value TimerBindings::createFromArgs(bool isInterval, std::vector<Value> &args,
             options = &arg;
         } else if ((arg.isNumber() || arg.isString()) && !delay) {
             delay = &arg;
-        } else {
-            Interpreter::fail(line, QStringLiteral("%1: callback must be a function").arg(function));
+        } else if (!unplaced) {
+            unplaced = &arg;
         }
     }
+    // Name the argument that is wrong: with the callback there, a stray value stands where
+    // the delay goes (setTimeout(fn, true)); without it, it stands for the callback.
     if (!callable)
         Interpreter::fail(line, QStringLiteral("%1: callback must be a function").arg(function));
+    if (unplaced && !delay && !unplaced->isCallable())
+        Interpreter::fail(line, QStringLiteral("%1: %2 must be a number of milliseconds or a "
+                                               "string like \"500ms\", not %3")
+                                        .arg(function, isInterval ? QStringLiteral("the interval")
+                                                                  : QStringLiteral("the delay"),
+                                             unplaced->typeName()));
+    if (unplaced)
+        Interpreter::fail(line, QStringLiteral("%1: unexpected %2 argument (expected a callback, "
+                                               "a delay and an options object)")
+                                        .arg(function, unplaced->typeName()));
     // A timer calls its callback with no arguments, so parameters would all be null: refused at
     // once rather than failing (or misbehaving) on every tick, far from the mistake.
     if (callable->type() == Value::Type::Closure) {

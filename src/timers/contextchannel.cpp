@@ -4,6 +4,7 @@
 #include "timerslogging.h"
 #include "tsanhandoff_p.h"
 
+#include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QObject>
 #include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
@@ -109,6 +110,25 @@ void ContextChannel::pushFired(const FiredTimer *fired, std::size_t count)
         return;
     m_fired.insert(m_fired.end(), fired, fired + count);
     wakeLocked();
+    if (!m_warnedNoEventLoop && count > 0)
+        warnIfNoEventLoopLocked(fired->id);
+}
+
+void ContextChannel::warnIfNoEventLoopLocked(TimerId id)
+{
+    // A thread gets an event dispatcher when a QCoreApplication is made (main thread) or a
+    // QThread starts, and loses it when that QThread finishes. Without one, the wake-up just
+    // posted waits for ever: say so once, rather than leave the embedder guessing. (The
+    // dispatcher pointer is atomic in Qt, so reading it from the timer thread is safe.)
+    QThread *const thread = m_context->thread();
+    if (!thread || QAbstractEventDispatcher::instance(thread))
+        return;
+    m_warnedNoEventLoop = true;
+    qCWarning(lcTimers).nospace()
+            << "TimerManager: timer " << id << " is due, but the thread of its context "
+            << m_context << " has no event loop, so its callbacks cannot run. Create a "
+            << "QCoreApplication and call exec() (main thread), or start the context's QThread "
+            << "(see docs/embedding.md). Warned once per context.";
 }
 
 void ContextChannel::wakeLocked()

@@ -91,6 +91,9 @@ private:
     void wakeLocked();
     //! Caller holds m_lock.
     bool onContextThreadLocked() const;
+    //! Caller holds m_lock. Warns once if the context's thread has no event loop to run
+    //! fires in (no QCoreApplication, a QThread not started or finished).
+    void warnIfNoEventLoopLocked(TimerId id);
     void runFired(const FiredTimer &fired);
     //! The slot of @p id, taking its callback from m_pending if it is still there.
     std::unordered_map<TimerId, Slot>::iterator findSlot(TimerId id);
@@ -120,6 +123,7 @@ private:
     int m_deliveryDepth = 0;               // guarded by m_lock; nested deliver() calls there
     bool m_wakeWhenLeft = false;           // guarded by m_lock; a deliver() elsewhere waited
     bool m_purgeWhenLeft = false;          // guarded by m_lock
+    bool m_warnedNoEventLoop = false; // guarded by m_lock
     std::vector<FiredTimer> m_fired;                              // guarded by m_lock
     std::vector<HandedOver> m_handedOver;                         // guarded by m_lock; chunks
     std::vector<TimerId> m_retired;                               // guarded by m_lock

@@ -41,7 +41,7 @@ void tst_HavelCli::commandLine_data()
     QTest::addColumn<QString>("stderrContains");
 
     QTest::newRow("help") << QStringList{"--help"} << 0 << "--exit-when-done" << "";
-    QTest::newRow("version") << QStringList{"--version"} << 0 << "havel 0." << "";
+    QTest::newRow("version") << QStringList{"--version"} << 0 << "havel 1.0.0" << "";
     QTest::newRow("no script") << QStringList{} << 64 << "" << "no script given";
     QTest::newRow("two scripts") << QStringList{"a.hv", "b.hv"} << 64 << "" << "one script at a time";
     QTest::newRow("unknown option") << QStringList{"--bogus", "a.hv"} << 64 << "" << "Unknown option 'bogus'";

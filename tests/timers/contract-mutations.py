@@ -33,7 +33,7 @@ add_subdirectory(src/timers timers)
 function(havel_add_test name)
     cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
     qt_add_executable(${name} ${ARG_SOURCES})
-    target_link_libraries(${name} PRIVATE Qt6::Test ${ARG_LIBS})
+    target_link_libraries(${name} PRIVATE Qt6::Test Havel::TimersPrivate ${ARG_LIBS})
     add_test(NAME ${name} COMMAND ${name})
 endfunction()
 add_subdirectory(%s tests)
@@ -224,6 +224,8 @@ def main():
     os.makedirs(os.path.join(WORK, 'src'), exist_ok=True)
     with open(os.path.join(WORK, 'CMakeLists.txt'), 'w') as f:
         f.write(PROJECT)
+    # src/timers/CMakeLists.txt includes the helper every library in src/ shares.
+    shutil.copy(os.path.join(ROOT, 'src', 'HavelLibrary.cmake'), os.path.join(WORK, 'src'))
     shutil.rmtree(MUT, ignore_errors=True)
     sync_copy()
     launcher = ['-DCMAKE_CXX_COMPILER_LAUNCHER=ccache'] if shutil.which('ccache') else []
