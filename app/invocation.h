@@ -29,6 +29,7 @@ struct Invocation
     QString scriptName;     // labels the timers: the file name, or "<eval>"
     QString scriptPath;     // as given on the command line; empty with -e
     bool exitWhenDone = false;
+    bool dumpBytecode = false; // --dump-bytecode: print the compiled script, do not run it
     bool inspector = false; // --inspector, or implied by --screenshot
     QString screenshotPath; // empty: no --screenshot
     int screenshotDelayMs = kDefaultScreenshotDelayMs;

@@ -14,6 +14,7 @@
 #include "invocation.h"
 #include "signalwatcher.h"
 
+#include <interpreter.h>
 #include <scripthost.h>
 
 #include <QtCore/QCommandLineParser>
@@ -89,6 +90,10 @@ private:
                            "the inspector window to <file> (PNG) and end the run. Works headless "
                            "with QT_QPA_PLATFORM=offscreen."),
             QStringLiteral("file")};
+    const QCommandLineOption m_dumpBytecode{
+            QStringLiteral("dump-bytecode"),
+            QStringLiteral("Print the script's compiled bytecode instead of running it (for "
+                           "whoever works on the engine).")};
     const QCommandLineOption m_screenshotDelay{
             QStringLiteral("screenshot-delay"),
             QStringLiteral("With --screenshot: let the timers run <ms> after the script body "
@@ -111,6 +116,7 @@ CommandLine::CommandLine()
     m_parser.addOption(m_inspector);
     m_parser.addOption(m_screenshot);
     m_parser.addOption(m_screenshotDelay);
+    m_parser.addOption(m_dumpBytecode);
     m_parser.addPositionalArgument(QStringLiteral("script.hv"), QStringLiteral("The script to run."));
 }
 
@@ -131,6 +137,7 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
     }
 
     invocation->exitWhenDone = m_parser.isSet(m_exitWhenDone);
+    invocation->dumpBytecode = m_parser.isSet(m_dumpBytecode);
     invocation->screenshotPath = m_parser.value(m_screenshot);
     if (m_parser.isSet(m_screenshot) && invocation->screenshotPath.isEmpty()) {
         printLine(stderr, QStringLiteral("havel: --screenshot needs a file name, such as inspector.png"));
@@ -272,6 +279,13 @@ int main(int argc, char *argv[])
         return 0;
     case Invocation::Action::Run:
         break;
+    }
+    if (invocation.dumpBytecode) {
+        const QCoreApplication app(argc, argv);
+        bool ok = false;
+        const QString text = havel::script::Interpreter::dumpBytecode(invocation.source, &ok);
+        std::fputs(text.toUtf8().constData(), ok ? stdout : stderr);
+        return ok ? havel::app::kExitOk : havel::app::kExitDataError;
     }
 #if HAVEL_WITH_INSPECTOR
     if (invocation.inspector)

@@ -20,7 +20,16 @@ struct RuntimeError
     QString toString() const { return QStringLiteral("[line %1] RuntimeError: %2").arg(line).arg(message); }
 };
 
-//! Unwinds the whole script without running catch or finally blocks: exit(), a stop request
+//! Raises a built-in runtime error at @p line.
+[[noreturn]] inline void fail(int line, const QString &message)
+{
+    RuntimeError error;
+    error.line = line;
+    error.message = message;
+    throw error;
+}
+
+//! Unwinds the running fiber without running catch or finally blocks: exit(), a stop request
 //! (SIGINT/SIGTERM) or the end of the run. Never seen by script code.
 struct StopUnwind
 {

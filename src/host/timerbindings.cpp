@@ -1,8 +1,10 @@
 #include "timerbindings.h"
 
-#include "environment.h"
-#include "interpreter.h"
-#include "scriptobjects.h"
+#include "engineseam.h"
+
+#include <builtins.h>
+#include <scriptobjects.h>
+#include <vm.h>
 
 #include <timermanager.h>
 
@@ -13,8 +15,6 @@
 
 namespace havel::script {
 
-const QString TimerBindings::kCurrentTimerName = QStringLiteral("@timer");
-
 namespace {
 
 double toMs(std::chrono::nanoseconds ns)
@@ -24,7 +24,7 @@ double toMs(std::chrono::nanoseconds ns)
 
 } // namespace
 
-TimerBindings::TimerBindings(Interpreter &interpreter) : m_interpreter(interpreter) { }
+TimerBindings::TimerBindings(EngineSeam &engine) : m_engine(engine) { }
 
 TimerBindings::~TimerBindings() = default;
 
@@ -32,9 +32,9 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
                                                          qint64 ms, const Options &options,
                                                          const QString &function, int line)
 {
-    TimerManager &manager = m_interpreter.timerManager();
+    TimerManager &manager = m_engine.timerManager();
     TimerOptions coreOptions;
-    coreOptions.label = QStringLiteral("%1:%2").arg(m_interpreter.scriptName()).arg(line);
+    coreOptions.label = QStringLiteral("%1:%2").arg(m_engine.scriptName()).arg(line);
     coreOptions.stopAfterErrors = options.stopAfterErrors;
     // The id is known only once the call returns, and the callback cannot run before then:
     // it is delivered to this very thread by a queued call.
@@ -42,10 +42,10 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     TimerCallback callback = [this, idCell] { fire(*idCell); };
     const auto duration = std::chrono::milliseconds(ms);
     const TimerId id = isInterval
-            ? manager.setInterval(&m_interpreter, duration, std::move(callback), coreOptions)
-            : manager.setTimeout(&m_interpreter, duration, std::move(callback), coreOptions);
+            ? manager.setInterval(m_engine.timerContext(), duration, std::move(callback), coreOptions)
+            : manager.setTimeout(m_engine.timerContext(), duration, std::move(callback), coreOptions);
     if (id == InvalidTimerId)
-        Interpreter::fail(line, QStringLiteral("%1: the timer module refused the timer").arg(function));
+        fail(line, QStringLiteral("%1: the timer module refused the timer").arg(function));
     *idCell = id;
 
     Entry entry;
@@ -55,10 +55,12 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     entry.line = line;
     entry.mode = options.mode;
     entry.ref = options.ref;
-    if (!entry.mode.isEmpty() && entry.mode != m_interpreter.mode()) {
+    entry.stopAfterErrors = options.stopAfterErrors;
+    if (!entry.mode.isEmpty() && entry.mode != m_engine.mode()) {
         entry.modePaused = true;
         manager.pauseTimer(id);
     }
+    m_keepAlive += entry.keepsAlive() ? 1 : 0;
     m_entries.emplace(id, std::move(entry));
 
     auto handle = std::make_shared<TimerHandle>();
@@ -72,27 +74,67 @@ void TimerBindings::fire(quint64 id)
 {
     const auto it = m_entries.find(id);
     if (it == m_entries.end())
+        return; // cleared: a delivery already queued is dropped
+    // No re-entry: the previous callback's fiber still sleeps or was preempted; this tick
+    // coalesces with it.
+    if (it->second.running) {
+        ++it->second.coalesced;
         return;
-    // Copies: the callback may stop its own timer, which erases the entry.
-    const Value callable = it->second.callable;
-    const bool isInterval = it->second.isInterval;
-    m_running.push_back(id);
-    const QString error = m_interpreter.runTimerCallback(id, callable);
-    m_running.pop_back();
-    if (!isInterval)
-        m_entries.erase(id);
-    m_interpreter.timersChanged();
-    // The message is already on stderr with the script line; rethrown so that the core counts
-    // it in the timer's status (errorCount, lastError) and applies its error policy.
-    if (!error.isEmpty())
-        throw std::runtime_error(error.toStdString());
+    }
+    it->second.running = true;
+    // Whether the callback ended before runCallback() returned: only then does the core, which
+    // is calling us, learn of its error (its error count and policy).
+    struct Run
+    {
+        bool synchronous = true;
+        bool ended = false;
+        QString error;
+    };
+    auto run = std::make_shared<Run>();
+    m_engine.runCallback(id, it->second.callable, [this, id, run](const QString &error) {
+        run->ended = true;
+        run->error = error;
+        callbackEnded(id, error, run->synchronous);
+    });
+    run->synchronous = false;
+    // The engine has printed the error already; rethrown so that the core counts it in the
+    // timer's status (errorCount, lastError) and applies its error policy.
+    if (run->ended && !run->error.isEmpty())
+        throw std::runtime_error(run->error.toStdString());
+}
+
+void TimerBindings::callbackEnded(quint64 id, const QString &error, bool reportedToCore)
+{
+    const auto it = m_entries.find(id);
+    if (it != m_entries.end()) {
+        Entry &entry = it->second;
+        entry.running = false;
+        bool ended = !entry.isInterval;
+        // The core stops a timer after stopAfterErrors errors it saw; the entry goes with it.
+        if (!error.isEmpty() && reportedToCore && entry.stopAfterErrors > 0
+            && ++entry.errors >= entry.stopAfterErrors)
+            ended = true;
+        if (ended)
+            erase(it);
+    }
+    m_engine.timersChanged();
+}
+
+void TimerBindings::erase(std::unordered_map<quint64, Entry>::iterator it)
+{
+    if (it->second.keepsAlive())
+        --m_keepAlive;
+    m_entries.erase(it);
 }
 
 bool TimerBindings::stop(quint64 id)
 {
-    const bool stopped = m_interpreter.timerManager().stopTimer(id);
-    if (m_entries.erase(id) > 0)
-        m_interpreter.timersChanged();
+    const bool stopped = m_engine.timerManager().stopTimer(id);
+    const auto it = m_entries.find(id);
+    if (it != m_entries.end()) {
+        erase(it);
+        m_engine.timersChanged();
+    }
     return stopped;
 }
 
@@ -101,10 +143,10 @@ bool TimerBindings::pause(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    it->second.userPaused = true;
+    update(it->second, [](Entry &entry) { entry.userPaused = true; });
     if (!it->second.modePaused)
-        m_interpreter.timerManager().pauseTimer(id);
-    m_interpreter.timersChanged();
+        m_engine.timerManager().pauseTimer(id);
+    m_engine.timersChanged();
     return true;
 }
 
@@ -113,10 +155,10 @@ bool TimerBindings::resume(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    it->second.userPaused = false;
+    update(it->second, [](Entry &entry) { entry.userPaused = false; });
     if (!it->second.modePaused)
-        m_interpreter.timerManager().resumeTimer(id);
-    m_interpreter.timersChanged();
+        m_engine.timerManager().resumeTimer(id);
+    m_engine.timersChanged();
     return true;
 }
 
@@ -125,73 +167,73 @@ bool TimerBindings::setRef(quint64 id, bool ref)
     const auto it = m_entries.find(id);
     if (it == m_entries.end())
         return false;
-    it->second.ref = ref;
-    m_interpreter.timersChanged();
+    update(it->second, [ref](Entry &entry) { entry.ref = ref; });
+    m_engine.timersChanged();
     return true;
 }
 
 int TimerBindings::stopAll()
 {
-    const int count = m_interpreter.timerManager().cleanupAllTimers();
+    const int count = m_engine.timerManager().cleanupAllTimers();
     // The callables go after the core has stopped every timer, so none can fire meanwhile.
     std::unordered_map<quint64, Entry> entries;
     entries.swap(m_entries);
+    m_keepAlive = 0;
     entries.clear();
-    m_interpreter.timersChanged();
+    m_engine.timersChanged();
     return count;
 }
 
 void TimerBindings::clear()
 {
     m_entries.clear();
+    m_keepAlive = 0;
 }
 
 bool TimerBindings::isLive(quint64 id) const
 {
-    return m_entries.count(id) != 0 && m_interpreter.timerManager().timerStatus(id).has_value();
+    return m_entries.count(id) != 0 && m_engine.timerManager().timerStatus(id).has_value();
 }
 
-bool TimerBindings::keepsAlive()
+void TimerBindings::reconcile()
 {
     for (auto it = m_entries.begin(); it != m_entries.end();) {
-        // The core may have stopped a timer by itself (its error policy).
-        if (!m_interpreter.timerManager().timerStatus(it->first)) {
-            it = m_entries.erase(it);
+        if (m_engine.timerManager().timerStatus(it->first)) {
+            ++it;
             continue;
         }
-        if (it->second.ref && !it->second.userPaused && !it->second.modePaused)
-            return true;
-        ++it;
+        if (it->second.keepsAlive())
+            --m_keepAlive;
+        it = m_entries.erase(it);
     }
-    return false;
 }
 
 void TimerBindings::modeChanged()
 {
-    TimerManager &manager = m_interpreter.timerManager();
+    TimerManager &manager = m_engine.timerManager();
     for (auto &[id, entry] : m_entries) {
         if (entry.mode.isEmpty())
             continue;
-        const bool inMode = entry.mode == m_interpreter.mode();
+        const bool inMode = entry.mode == m_engine.mode();
         if (inMode && entry.modePaused) {
-            entry.modePaused = false;
+            update(entry, [](Entry &e) { e.modePaused = false; });
             if (!entry.userPaused)
                 manager.resumeTimer(id);
         } else if (!inMode && !entry.modePaused) {
-            entry.modePaused = true;
+            update(entry, [](Entry &e) { e.modePaused = true; });
             if (!entry.userPaused)
                 manager.pauseTimer(id);
         }
     }
-    m_interpreter.timersChanged();
+    m_engine.timersChanged();
 }
 
 Value TimerBindings::status(quint64 id)
 {
-    const std::optional<TimerStatus> status = m_interpreter.timerManager().timerStatus(id);
+    const std::optional<TimerStatus> status = m_engine.timerManager().timerStatus(id);
     if (!status)
         return Value();
-    auto object = std::make_shared<Object>(&m_interpreter.heap());
+    auto object = std::make_shared<Object>(&m_engine.heap());
     const bool active = status->state == TimerState::Active;
     object->set(QStringLiteral("id"), qint64(status->id));
     object->set(QStringLiteral("kind"), status->kind == TimerKind::Interval ? QStringLiteral("interval")
@@ -200,8 +242,12 @@ Value TimerBindings::status(quint64 id)
     object->set(QStringLiteral("state"), active ? QStringLiteral("active") : QStringLiteral("paused"));
     object->set(QStringLiteral("interval"), qint64(status->interval.count()));
     object->set(QStringLiteral("remaining"), toMs(status->remaining));
-    object->set(QStringLiteral("fireCount"), qint64(status->fireCount));
-    object->set(QStringLiteral("skippedTicks"), qint64(status->skippedTicks));
+    // A tick that came while the callback's fiber had not ended (it sleeps, or was preempted)
+    // ran nothing: to the script it is a skipped tick, not a fire.
+    const auto entry = m_entries.find(id);
+    const qint64 coalesced = entry != m_entries.end() ? entry->second.coalesced : 0;
+    object->set(QStringLiteral("fireCount"), qint64(status->fireCount) - coalesced);
+    object->set(QStringLiteral("skippedTicks"), qint64(status->skippedTicks) + coalesced);
     object->set(QStringLiteral("errorCount"), qint64(status->errorCount));
     object->set(QStringLiteral("lastError"), status->lastError.isEmpty() ? Value() : Value(status->lastError));
     object->set(QStringLiteral("lastLateness"), toMs(status->lastLateness));
@@ -219,7 +265,7 @@ Value TimerBindings::status(quint64 id)
 QString TimerBindings::describe(const TimerHandle &handle) const
 {
     QString state = QStringLiteral("stopped");
-    if (const auto status = m_interpreter.timerManager().timerStatus(handle.id))
+    if (const auto status = m_engine.timerManager().timerStatus(handle.id))
         state = status->state == TimerState::Active ? QStringLiteral("running") : QStringLiteral("paused");
     return QStringLiteral("<%1 #%2 %3ms %4>")
             .arg(handle.isInterval ? QStringLiteral("interval") : QStringLiteral("timeout"))
@@ -234,7 +280,7 @@ Value TimerBindings::handleMember(const std::shared_ptr<const TimerHandle> &hand
     if (name == QLatin1String("id"))
         return qint64(handle->id);
     if (name == QLatin1String("running")) {
-        const auto status = m_interpreter.timerManager().timerStatus(handle->id);
+        const auto status = m_engine.timerManager().timerStatus(handle->id);
         return status && status->state == TimerState::Active;
     }
     if (name == QLatin1String("kind"))
@@ -246,8 +292,8 @@ Value TimerBindings::handleMember(const std::shared_ptr<const TimerHandle> &hand
         QStringLiteral("pause"), QStringLiteral("resume"), QStringLiteral("wait"),
         QStringLiteral("unref"), QStringLiteral("ref"), QStringLiteral("status")};
     if (methods.contains(name))
-        return std::make_shared<BoundMethod>(&m_interpreter.heap(), Value(handle), name);
-    Interpreter::fail(line, QStringLiteral("Timer handles have no property '%1'.").arg(name));
+        return std::make_shared<BoundMethod>(&m_engine.heap(), Value(handle), name);
+    fail(line, QStringLiteral("Timer handles have no property '%1'.").arg(name));
 }
 
 Value TimerBindings::callHandleMethod(const std::shared_ptr<const TimerHandle> &handle,
@@ -271,24 +317,27 @@ Value TimerBindings::callHandleMethod(const std::shared_ptr<const TimerHandle> &
     }
     if (name == QLatin1String("status"))
         return status(id);
-    Interpreter::fail(line, QStringLiteral("Timer handles have no method '%1'.").arg(name));
+    fail(line, QStringLiteral("Timer handles have no method '%1'.").arg(name));
 }
 
 void TimerBindings::wait(quint64 id, int line)
 {
-    if (std::find(m_running.begin(), m_running.end(), id) != m_running.end())
-        Interpreter::fail(line, QStringLiteral("wait: timer %1 cannot wait for itself").arg(id));
+    if (m_engine.currentTimerId() == id)
+        fail(line, QStringLiteral("wait: timer %1 cannot wait for itself").arg(id));
+    if (!isLive(id))
+        return;
     const auto it = m_entries.find(id);
     if (it != m_entries.end() && (it->second.userPaused || it->second.modePaused) && !keepsAlive())
-        Interpreter::fail(line, QStringLiteral("wait: timer %1 is paused and no other timer could resume it").arg(id));
-    m_interpreter.runNestedLoop(-1, [this, id] { return !isLive(id); });
+        fail(line, QStringLiteral("wait: timer %1 is paused and no other timer could resume it").arg(id));
+    // The fiber parks; other fibers and timer callbacks run until the timer has ended.
+    m_engine.parkUntil([this, id] { return !isLive(id); });
 }
 
 quint64 TimerBindings::idArgument(const std::vector<Value> &args, const QString &function,
                                   int line) const
 {
     if (args.empty())
-        Interpreter::fail(line, QStringLiteral("%1: expected a timer id or handle").arg(function));
+        fail(line, QStringLiteral("%1: expected a timer id or handle").arg(function));
     const Value &arg = args.front();
     if (arg.isHandle())
         return arg.asHandle()->id;
@@ -296,7 +345,7 @@ quint64 TimerBindings::idArgument(const std::vector<Value> &args, const QString 
         return arg.asInt() > 0 ? quint64(arg.asInt()) : InvalidTimerId;
     if (arg.isNull())
         return InvalidTimerId; // clearTimeout(null) is a no-op, as in browsers
-    Interpreter::fail(line, QStringLiteral("%1: expected a timer id or handle, not %2")
+    fail(line, QStringLiteral("%1: expected a timer id or handle, not %2")
                                     .arg(function, arg.typeName()));
 }
 
@@ -315,26 +364,26 @@ Value TimerBindings::createFromArgs(bool isInterval, std::vector<Value> &args,
         } else if ((arg.isNumber() || arg.isString()) && !delay) {
             delay = &arg;
         } else {
-            Interpreter::fail(line, QStringLiteral("%1: callback must be a function").arg(function));
+            fail(line, QStringLiteral("%1: callback must be a function").arg(function));
         }
     }
     if (!callable)
-        Interpreter::fail(line, QStringLiteral("%1: callback must be a function").arg(function));
+        fail(line, QStringLiteral("%1: callback must be a function").arg(function));
     // A timer calls its callback with no arguments, so parameters would all be null: refused at
     // once rather than failing (or misbehaving) on every tick, far from the mistake.
     if (callable->type() == Value::Type::Closure) {
-        const qsizetype params = callable->asClosure()->decl->params.size();
+        const qsizetype params = callable->asClosure()->proto->params.size();
         if (params > 0)
-            Interpreter::fail(line, QStringLiteral("%1: the callback takes %2 parameter%3, but a "
+            fail(line, QStringLiteral("%1: the callback takes %2 parameter%3, but a "
                                                    "timer calls it with none")
                                             .arg(function).arg(params).arg(params == 1 ? "" : "s"));
     }
     // A timeout without a delay runs on the next loop iteration, as in browsers; an interval
     // without one would run every millisecond, which is never what the script meant.
     if (!delay && isInterval)
-        Interpreter::fail(line, QStringLiteral("%1: missing interval (a number of milliseconds "
+        fail(line, QStringLiteral("%1: missing interval (a number of milliseconds "
                                                "or a string like \"500ms\")").arg(function));
-    const qint64 ms = delay ? Interpreter::durationMs(*delay, function, line) : 0;
+    const qint64 ms = delay ? Builtins::durationMs(*delay, function, line) : 0;
 
     Options timerOptions;
     if (options) {
@@ -349,7 +398,7 @@ Value TimerBindings::createFromArgs(bool isInterval, std::vector<Value> &args,
                      && value.asInt() <= std::numeric_limits<int>::max())
                 timerOptions.stopAfterErrors = int(value.asInt());
             else
-                Interpreter::fail(line, QStringLiteral("%1: invalid option '%2'").arg(function, key));
+                fail(line, QStringLiteral("%1: invalid option '%2'").arg(function, key));
         }
     }
     auto handle = create(isInterval, *callable, ms, timerOptions, function, line);
@@ -358,29 +407,29 @@ Value TimerBindings::createFromArgs(bool isInterval, std::vector<Value> &args,
     return qint64(handle->id);
 }
 
-void TimerBindings::install(Environment &globals)
+void TimerBindings::install(Vm &vm)
 {
-    Heap &heap = m_interpreter.heap();
+    Heap &heap = vm.heap();
     auto native = [](const QString &name, NativeFunction::Function function) {
         return std::make_shared<NativeFunction>(name, std::move(function));
     };
     auto creator = [this, native](const QString &name, bool isInterval, bool returnHandle) {
-        return native(name, [this, name, isInterval, returnHandle](Interpreter &, std::vector<Value> &args, int line) {
+        return native(name, [this, name, isInterval, returnHandle](Vm &, std::vector<Value> &args, int line) {
             return createFromArgs(isInterval, args, name, line, returnHandle);
         });
     };
     auto stopper = [this, native](const QString &name) {
-        return native(name, [this, name](Interpreter &, std::vector<Value> &args, int line) {
+        return native(name, [this, name](Vm &, std::vector<Value> &args, int line) {
             return Value(stop(idArgument(args, name, line)));
         });
     };
     auto pauser = [this, native](const QString &name) {
-        return native(name, [this, name](Interpreter &, std::vector<Value> &args, int line) {
+        return native(name, [this, name](Vm &, std::vector<Value> &args, int line) {
             return Value(pause(idArgument(args, name, line)));
         });
     };
     auto resumer = [this, native](const QString &name) {
-        return native(name, [this, name](Interpreter &, std::vector<Value> &args, int line) {
+        return native(name, [this, name](Vm &, std::vector<Value> &args, int line) {
             return Value(resume(idArgument(args, name, line)));
         });
     };
@@ -394,26 +443,26 @@ void TimerBindings::install(Environment &globals)
         {QStringLiteral("pauseTimer"), pauser(QStringLiteral("pauseTimer"))},
         {QStringLiteral("resumeTimer"), resumer(QStringLiteral("resumeTimer"))},
         {QStringLiteral("getTimerStatus"),
-         native(QStringLiteral("getTimerStatus"), [this](Interpreter &, std::vector<Value> &args, int line) {
+         native(QStringLiteral("getTimerStatus"), [this](Vm &, std::vector<Value> &args, int line) {
              return status(idArgument(args, QStringLiteral("getTimerStatus"), line));
          })},
         {QStringLiteral("getActiveTimers"),
-         native(QStringLiteral("getActiveTimers"), [](Interpreter &interpreter, std::vector<Value> &, int) {
+         native(QStringLiteral("getActiveTimers"), [this](Vm &vm, std::vector<Value> &, int) {
              std::vector<Value> ids;
-             for (const TimerId id : interpreter.timerManager().activeTimers())
+             for (const TimerId id : m_engine.timerManager().activeTimers())
                  ids.emplace_back(qint64(id));
-             return Value(std::make_shared<Array>(&interpreter.heap(), std::move(ids)));
+             return Value(std::make_shared<Array>(&vm.heap(), std::move(ids)));
          })},
         {QStringLiteral("cleanupAllTimers"),
-         native(QStringLiteral("cleanupAllTimers"), [this](Interpreter &, std::vector<Value> &, int) {
+         native(QStringLiteral("cleanupAllTimers"), [this](Vm &, std::vector<Value> &, int) {
              return Value(qint64(stopAll()));
          })},
         {QStringLiteral("unref"),
-         native(QStringLiteral("unref"), [this](Interpreter &, std::vector<Value> &args, int line) {
+         native(QStringLiteral("unref"), [this](Vm &, std::vector<Value> &args, int line) {
              return Value(setRef(idArgument(args, QStringLiteral("timer.unref"), line), false));
          })},
         {QStringLiteral("ref"),
-         native(QStringLiteral("ref"), [this](Interpreter &, std::vector<Value> &args, int line) {
+         native(QStringLiteral("ref"), [this](Vm &, std::vector<Value> &args, int line) {
              return Value(setRef(idArgument(args, QStringLiteral("timer.ref"), line), true));
          })},
     };
@@ -421,9 +470,9 @@ void TimerBindings::install(Environment &globals)
     for (const auto &[name, function] : module) {
         timerModule->set(name, function);
         // The whole module is also global: scripts call getActiveTimers() bare as often as not.
-        globals.define(name, function);
+        vm.defineGlobal(name, Value(function));
     }
-    globals.define(QStringLiteral("timer"), timerModule);
+    vm.defineGlobal(QStringLiteral("timer"), timerModule);
 
     // `interval(ms, fn)` is a call and `interval.stop(h)` a namespace: one native with members.
     auto interval = creator(QStringLiteral("interval"), true, true);
@@ -431,34 +480,34 @@ void TimerBindings::install(Environment &globals)
     interval->members.insert(QStringLiteral("stop"), stopper(QStringLiteral("interval.stop")));
     interval->members.insert(QStringLiteral("pause"), pauser(QStringLiteral("interval.pause")));
     interval->members.insert(QStringLiteral("resume"), resumer(QStringLiteral("interval.resume")));
-    globals.define(QStringLiteral("interval"), interval);
+    vm.defineGlobal(QStringLiteral("interval"), interval);
     auto timeout = creator(QStringLiteral("timeout"), false, true);
     timeout->members.insert(QStringLiteral("start"), creator(QStringLiteral("timeout.start"), false, true));
     timeout->members.insert(QStringLiteral("cancel"), stopper(QStringLiteral("timeout.cancel")));
     timeout->members.insert(QStringLiteral("stop"), stopper(QStringLiteral("timeout.stop")));
-    globals.define(QStringLiteral("timeout"), timeout);
+    vm.defineGlobal(QStringLiteral("timeout"), timeout);
 
     // The flat names of older scripts.
-    globals.define(QStringLiteral("interval_start"), creator(QStringLiteral("interval_start"), true, true));
-    globals.define(QStringLiteral("interval_stop"), stopper(QStringLiteral("interval_stop")));
-    globals.define(QStringLiteral("interval_pause"), pauser(QStringLiteral("interval_pause")));
-    globals.define(QStringLiteral("interval_resume"), resumer(QStringLiteral("interval_resume")));
-    globals.define(QStringLiteral("timeout_start"), creator(QStringLiteral("timeout_start"), false, true));
-    globals.define(QStringLiteral("timeout_cancel"), stopper(QStringLiteral("timeout_cancel")));
+    vm.defineGlobal(QStringLiteral("interval_start"), creator(QStringLiteral("interval_start"), true, true));
+    vm.defineGlobal(QStringLiteral("interval_stop"), stopper(QStringLiteral("interval_stop")));
+    vm.defineGlobal(QStringLiteral("interval_pause"), pauser(QStringLiteral("interval_pause")));
+    vm.defineGlobal(QStringLiteral("interval_resume"), resumer(QStringLiteral("interval_resume")));
+    vm.defineGlobal(QStringLiteral("timeout_start"), creator(QStringLiteral("timeout_start"), false, true));
+    vm.defineGlobal(QStringLiteral("timeout_cancel"), stopper(QStringLiteral("timeout_cancel")));
 
     auto modeModule = std::make_shared<Object>(&heap);
     modeModule->set(QStringLiteral("set"),
-                    native(QStringLiteral("mode.set"), [](Interpreter &interpreter, std::vector<Value> &args, int line) {
+                    native(QStringLiteral("mode.set"), [this](Vm &, std::vector<Value> &args, int line) {
                         if (args.size() != 1 || !args.front().isString())
-                            Interpreter::fail(line, QStringLiteral("mode.set: expected a mode name string"));
-                        interpreter.setMode(args.front().asString());
+                            fail(line, QStringLiteral("mode.set: expected a mode name string"));
+                        m_engine.setMode(args.front().asString());
                         return Value();
                     }));
     modeModule->set(QStringLiteral("get"),
-                    native(QStringLiteral("mode.get"), [](Interpreter &interpreter, std::vector<Value> &, int) {
-                        return Value(interpreter.mode());
+                    native(QStringLiteral("mode.get"), [this](Vm &, std::vector<Value> &, int) {
+                        return Value(m_engine.mode());
                     }));
-    globals.define(QStringLiteral("mode"), modeModule);
+    vm.defineGlobal(QStringLiteral("mode"), modeModule);
 }
 
 } // namespace havel::script

@@ -1,5 +1,6 @@
 // Value: a Havel value. Scalars and strings are held inline; arrays, objects and functions
 // by shared_ptr to heap objects (see heap.h for how cycles among them are freed).
+// Not yet the 16-byte value docs/engine.md describes: see its "Status" section.
 #pragma once
 
 #include <QtCore/QString>
@@ -22,7 +23,13 @@ class Value
 {
 public:
     enum class Type { Null, Bool, Int, Float, String, Array, Object, Closure, BoundMethod,
-                      Native, Handle };
+                      Native, Handle, Undefined };
+
+    //! The marker of a variable that was never assigned (a global or an implicit local read
+    //! before its first assignment). Never visible to scripts: reading it is an error.
+    struct UndefinedTag { };
+    static Value undefined() { Value v; v.m_data = UndefinedTag{}; return v; }
+    bool isUndefined() const { return type() == Type::Undefined; }
 
     Value() = default;
     Value(std::nullptr_t) { }
@@ -60,6 +67,8 @@ public:
     //! An int or a float as a double.
     double asNumber() const { return isInt() ? double(asInt()) : asFloat(); }
     const QString &asString() const { return std::get<QString>(m_data); }
+    //! The string itself, for appending in place when nothing else shares it; null if not a string.
+    QString *mutableString() { return std::get_if<QString>(&m_data); }
     const std::shared_ptr<Array> &asArray() const { return std::get<std::shared_ptr<Array>>(m_data); }
     const std::shared_ptr<Object> &asObject() const { return std::get<std::shared_ptr<Object>>(m_data); }
     const std::shared_ptr<Closure> &asClosure() const { return std::get<std::shared_ptr<Closure>>(m_data); }
@@ -92,7 +101,7 @@ public:
 private:
     std::variant<std::monostate, bool, qint64, double, QString, std::shared_ptr<Array>,
                  std::shared_ptr<Object>, std::shared_ptr<Closure>, std::shared_ptr<BoundMethod>,
-                 std::shared_ptr<NativeFunction>, std::shared_ptr<const TimerHandle>>
+                 std::shared_ptr<NativeFunction>, std::shared_ptr<const TimerHandle>, UndefinedTag>
             m_data;
 };
 

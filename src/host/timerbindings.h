@@ -3,12 +3,19 @@
 //
 // Script values never leave the interpreter thread. The timer core stores only a small
 // callback that names the timer's id; when the core delivers "timer N fired" on the
-// interpreter thread, fire() looks up N's callable here and runs it. The table below is also
-// what keeps the host alive: a timer keeps it running while it is referenced (not unref'd)
-// and active. A paused timer does not, since nothing could resume it once no timer runs.
+// interpreter thread, fire() looks up N's callable here and runs it on a fiber of its own
+// through the EngineSeam. The timer contract as scripts see it:
+// - clear-means-never: a stopped timer's entry is gone, so a delivery already queued is
+//   dropped;
+// - no re-entry: while an interval's callback fiber has not ended (it sleeps, or was
+//   preempted), its further ticks are skipped (they coalesce);
+// - exception isolation: a callback's error is reported once by the engine; the others go on.
+// The table below is also what keeps the host alive: a timer keeps it running while it is
+// referenced (not unref'd) and active. A paused timer does not, since nothing could resume it
+// once no timer runs. keepsAlive() is O(1): a count kept as entries change.
 #pragma once
 
-#include "value.h"
+#include <value.h>
 
 #include <QtCore/QString>
 
@@ -18,17 +25,14 @@
 
 namespace havel::script {
 
-class Environment;
-class Interpreter;
+class EngineSeam;
+class Vm;
 struct TimerHandle;
 
 //! The script side of every timer a run creates. Thread: the interpreter thread only.
 class TimerBindings
 {
 public:
-    //! The hidden variable, in a timer block's scope, that holds the block's own timer id.
-    static const QString kCurrentTimerName;
-
     struct Options
     {
         QString mode;            //!< runs only while this mode is current; empty: always
@@ -36,11 +40,11 @@ public:
         int stopAfterErrors = 0; //!< the core's error policy; 0: never stop on errors
     };
 
-    explicit TimerBindings(Interpreter &interpreter);
+    explicit TimerBindings(EngineSeam &engine);
     ~TimerBindings();
 
     //! Defines the timer globals, the `timer`, `interval`, `timeout` and `mode` names.
-    void install(Environment &globals);
+    void install(Vm &vm);
 
     //! Starts a timer running @p callable; @p function names the caller in errors.
     std::shared_ptr<const TimerHandle> create(bool isInterval, const Value &callable, qint64 ms,
@@ -54,8 +58,11 @@ public:
     int stopAll();
     //! Drops every callable (teardown, after stopAll()).
     void clear();
-    //! Whether a referenced, active timer may still fire.
-    bool keepsAlive();
+    //! Whether a referenced, active timer may still fire. O(1).
+    bool keepsAlive() const { return m_keepAlive > 0; }
+    //! Someone other than the script (the inspector) stopped timers: forget those the core
+    //! no longer has. O(timers); only on such changes.
+    void reconcile();
     //! Pauses and resumes mode-scoped timers after mode.set().
     void modeChanged();
 
@@ -78,10 +85,25 @@ private:
         bool ref = true;
         bool userPaused = false;
         bool modePaused = false;
+        bool running = false;     //!< its callback's fiber has not ended yet
+        int stopAfterErrors = 0;
+        int errors = 0;
+        qint64 coalesced = 0;     //!< ticks delivered while its callback had not ended
+        bool keepsAlive() const { return ref && !userPaused && !modePaused; }
     };
 
     //! A timer fired: runs its callable. Called by the core on the interpreter thread.
     void fire(quint64 id);
+    void callbackEnded(quint64 id, const QString &error, bool reportedToCore);
+    void erase(std::unordered_map<quint64, Entry>::iterator it);
+    //! Applies @p change to @p entry, keeping the keep-alive count right.
+    template<typename Change>
+    void update(Entry &entry, Change change)
+    {
+        const bool before = entry.keepsAlive();
+        change(entry);
+        m_keepAlive += int(entry.keepsAlive()) - int(before);
+    }
     Value status(quint64 id);
     bool isLive(quint64 id) const;
     Value createFromArgs(bool isInterval, std::vector<Value> &args, const QString &function,
@@ -89,9 +111,9 @@ private:
     quint64 idArgument(const std::vector<Value> &args, const QString &function, int line) const;
     void wait(quint64 id, int line);
 
-    Interpreter &m_interpreter;
+    EngineSeam &m_engine;
     std::unordered_map<quint64, Entry> m_entries;
-    std::vector<quint64> m_running; //!< ids whose callbacks are on the stack, innermost last
+    int m_keepAlive = 0; //!< entries with keepsAlive()
 };
 
 } // namespace havel::script

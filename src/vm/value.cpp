@@ -44,6 +44,7 @@ QString Value::typeName() const
     case Type::BoundMethod:
     case Type::Native: return QStringLiteral("function");
     case Type::Handle: return QStringLiteral("timer");
+    case Type::Undefined: return QStringLiteral("undefined");
     }
     return QString();
 }
@@ -58,7 +59,8 @@ bool Value::equals(const Value &other) const
     if (type() != other.type())
         return false;
     switch (type()) {
-    case Type::Null: return true;
+    case Type::Null:
+    case Type::Undefined: return true;
     case Type::Bool: return asBool() == other.asBool();
     case Type::String: return asString() == other.asString();
     case Type::Handle: return asHandle()->id == other.asHandle()->id;

@@ -1,9 +1,9 @@
-// The heap object kinds behind Value: arrays, objects, closures, bound methods, native
-// functions and timer handles. Each is a few lines of data with its traverse/clear pair, so
-// they share one header rather than six.
+// The heap object kinds behind Value: arrays, objects, upvalues, closures, bound methods,
+// native functions and timer handles. Each is a few lines of data with its traverse/clear
+// pair, so they share one header rather than seven.
 #pragma once
 
-#include "environment.h"
+#include "chunk.h"
 #include "heap.h"
 #include "value.h"
 
@@ -15,8 +15,8 @@
 
 namespace havel::script {
 
-struct FunctionDecl;
-class Interpreter;
+class Fiber;
+class Vm;
 
 //! Thread: the interpreter thread only (this holds for every class in this header).
 class Array final : public GcObject
@@ -79,23 +79,43 @@ private:
     QHash<QString, Value> m_values;
 };
 
-//! A script function with the scope it was created in.
-class Closure final : public GcObject
+//! A variable a closure captured. Open while the variable's frame is live (it then names the
+//! fiber's stack slot), closed (holding the value itself) once that frame has returned.
+class Upvalue final : public GcObject
 {
 public:
-    Closure(Heap *heap, const FunctionDecl *decl, std::shared_ptr<Environment> env)
-        : GcObject(heap), decl(decl), env(std::move(env))
-    {
-    }
-    const FunctionDecl *decl; //!< owned by a Program the interpreter keeps
-    std::shared_ptr<Environment> env;
+    Upvalue(Heap *heap, Fiber *fiber, std::size_t slot) : GcObject(heap), fiber(fiber), slot(slot) { }
+    Fiber *fiber; //!< null once closed
+    std::size_t slot;
+    Value closed;
 
     void traverse(const Visitor &visit) const override
     {
-        if (env)
-            visit(env.get());
+        if (GcObject *object = closed.gcObject())
+            visit(object);
     }
-    void clearReferences() override { env.reset(); }
+    void clearReferences() override { closed = Value(); }
+};
+
+//! A script function: its compiled code and the variables it captured.
+class Closure final : public GcObject
+{
+public:
+    Closure(Heap *heap, std::shared_ptr<const FunctionProto> proto)
+        : GcObject(heap), proto(std::move(proto))
+    {
+    }
+    std::shared_ptr<const FunctionProto> proto;
+    std::vector<std::shared_ptr<Upvalue>> upvalues;
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const auto &upvalue : upvalues) {
+            if (upvalue)
+                visit(upvalue.get());
+        }
+    }
+    void clearReferences() override { upvalues.clear(); }
 };
 
 //! `h.stop` or `xs.push` taken as a value without calling it.
@@ -122,7 +142,7 @@ public:
 class NativeFunction
 {
 public:
-    using Function = std::function<Value(Interpreter &, std::vector<Value> &args, int line)>;
+    using Function = std::function<Value(Vm &, std::vector<Value> &args, int line)>;
     NativeFunction(QString name, Function function)
         : name(std::move(name)), function(std::move(function))
     {
@@ -130,6 +150,10 @@ public:
     QString name;
     Function function;
     QHash<QString, std::shared_ptr<NativeFunction>> members;
+    //! Built-ins the VM itself carries out, because they call script code: atomic(fn) runs
+    //! fn in a frame of the calling fiber that no other fiber may preempt.
+    enum class Intrinsic { None, Atomic };
+    Intrinsic intrinsic = Intrinsic::None;
 };
 
 //! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.
