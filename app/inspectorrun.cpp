@@ -138,6 +138,7 @@ bool InspectorRun::start()
         });
         m_bodyWait.start(kScreenshotBodyTimeoutMs);
     }
+    m_host.setMaxHeapBytes(m_invocation.maxHeapBytes);
     m_host.start(m_invocation.source, m_invocation.scriptName, m_invocation.exitWhenDone);
     return true;
 }

@@ -24,6 +24,7 @@ struct Expr
     enum class Kind {
         Literal, Interpolation, Variable, Assign, Unary, Binary, Logical, Ternary, Call,
         Member, Index, Array, Object, Function, Postfix, TimerBlock, AtStop,
+        Go, Send, Receive, Yield, Await,
     };
     Expr(Kind kind, int line) : kind(kind), line(line) { }
     virtual ~Expr() = default;
@@ -165,6 +166,44 @@ struct TimerBlockExpr : Expr
 struct AtStopExpr : Expr
 {
     explicit AtStopExpr(int line) : Expr(Kind::AtStop, line) { }
+};
+
+//! `go f(args)`, `go { ... }` (also spelled `spawn`): runs a call or a block on a task (a
+//! fiber) of its own; evaluates to the task.
+struct GoExpr : Expr
+{
+    explicit GoExpr(int line) : Expr(Kind::Go, line) { }
+    ExprPtr call;                         //!< a CallExpr, for `go f(args)`
+    std::unique_ptr<FunctionDecl> body;   //!< for `go { ... }`
+};
+
+//! `ch <- value`: sends on a channel (parks while it is full).
+struct SendExpr : Expr
+{
+    explicit SendExpr(int line) : Expr(Kind::Send, line) { }
+    ExprPtr channel;
+    ExprPtr value;
+};
+
+//! `<- source`: receives from a channel, or resumes a coroutine.
+struct ReceiveExpr : Expr
+{
+    explicit ReceiveExpr(int line) : Expr(Kind::Receive, line) { }
+    ExprPtr source;
+};
+
+//! `yield value` inside a function makes it a generator: calling it gives a coroutine.
+struct YieldExpr : Expr
+{
+    explicit YieldExpr(int line) : Expr(Kind::Yield, line) { }
+    ExprPtr value; //!< may be null
+};
+
+//! `await value`: the result of a task, a coroutine's next value, a timer's end.
+struct AwaitExpr : Expr
+{
+    explicit AwaitExpr(int line) : Expr(Kind::Await, line) { }
+    ExprPtr value;
 };
 
 struct Stmt

@@ -158,6 +158,19 @@ public:
                 break;
             case Expr::Kind::Postfix: push(static_cast<const PostfixExpr &>(*e).target); break;
             case Expr::Kind::TimerBlock: push(static_cast<const TimerBlockExpr &>(*e).delay); break;
+            case Expr::Kind::Go: push(static_cast<const GoExpr &>(*e).call); break;
+            case Expr::Kind::Send: {
+                const auto &send = static_cast<const SendExpr &>(*e);
+                push(send.channel);
+                push(send.value);
+                break;
+            }
+            case Expr::Kind::Receive: push(static_cast<const ReceiveExpr &>(*e).source); break;
+            case Expr::Kind::Yield:
+                m_sawYield = true;
+                push(static_cast<const YieldExpr &>(*e).value);
+                break;
+            case Expr::Kind::Await: push(static_cast<const AwaitExpr &>(*e).value); break;
             case Expr::Kind::Literal:
             case Expr::Kind::Variable:
             case Expr::Kind::Function:
@@ -168,6 +181,8 @@ public:
     }
 
     const QStringList &names() const { return m_names; }
+    //! Whether the code yields: the function is a generator.
+    bool sawYield() const { return m_sawYield; }
 
 private:
     void add(const QString &name)
@@ -179,6 +194,7 @@ private:
     }
 
     bool m_topLevel;
+    bool m_sawYield = false;
     QSet<QString> m_seen;
     QStringList m_names;
 };
@@ -773,6 +789,7 @@ private:
             assigned.statement(*stmt, 1);
         if (decl.expressionBody)
             assigned.expression(decl.expressionBody.get());
+        state.proto->isGenerator = assigned.sawYield();
         for (const QString &local : assigned.names()) {
             if (resolveLocal(&state, local) >= 0 || visibleFrom(state.enclosing, local)
                 || m_vm.isDeclaredGlobal(local))
@@ -927,6 +944,46 @@ private:
             return;
         case Expr::Kind::TimerBlock:
             timerBlock(static_cast<const TimerBlockExpr &>(expr));
+            return;
+        case Expr::Kind::Go: {
+            const auto &go = static_cast<const GoExpr &>(expr);
+            if (go.body) {
+                function(*go.body);
+                emitOp(Op::Go);
+                emitU16(0);
+                return;
+            }
+            const auto &call = static_cast<const CallExpr &>(*go.call);
+            expression(*call.callee);
+            for (const ExprPtr &argument : call.arguments)
+                expression(*argument);
+            emitOp(Op::Go);
+            emitU16(call.arguments.size());
+            return;
+        }
+        case Expr::Kind::Send: {
+            const auto &send = static_cast<const SendExpr &>(expr);
+            expression(*send.channel);
+            expression(*send.value);
+            emitOp(Op::Send);
+            return;
+        }
+        case Expr::Kind::Receive:
+            expression(*static_cast<const ReceiveExpr &>(expr).source);
+            emitOp(Op::Receive);
+            return;
+        case Expr::Kind::Yield: {
+            const auto &yield = static_cast<const YieldExpr &>(expr);
+            if (yield.value)
+                expression(*yield.value);
+            else
+                emitOp(Op::Null);
+            emitOp(Op::Yield);
+            return;
+        }
+        case Expr::Kind::Await:
+            expression(*static_cast<const AwaitExpr &>(expr).value);
+            emitOp(Op::Await);
             return;
         case Expr::Kind::AtStop: {
             const QString timer = QStringLiteral("@timer");

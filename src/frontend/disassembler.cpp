@@ -26,6 +26,7 @@ const char *opName(Op op)
     HAVEL_OP(Call) HAVEL_OP(Invoke) HAVEL_OP(Closure) HAVEL_OP(CloseUpvalues) HAVEL_OP(Return)
     HAVEL_OP(Array) HAVEL_OP(Object) HAVEL_OP(TryBegin) HAVEL_OP(TryEnd) HAVEL_OP(Throw)
     HAVEL_OP(Rethrow) HAVEL_OP(TimerBlock) HAVEL_OP(StoreTimerId) HAVEL_OP(AtStop)
+    HAVEL_OP(Go) HAVEL_OP(Send) HAVEL_OP(Receive) HAVEL_OP(Yield) HAVEL_OP(Await)
 #undef HAVEL_OP
     }
     return "?";
@@ -147,6 +148,7 @@ void disassembleInto(QString &out, const FunctionProto &function, const Vm &vm)
             break;
         }
         case Op::Call:
+        case Op::Go:
             operands = QStringLiteral("%1 args").arg(u16());
             break;
         case Op::Invoke: {

@@ -152,7 +152,10 @@ QList<Token> Lexer::tokenize()
             add(match(u'=') ? TokenType::EqualEqual
                             : match(u'>') ? TokenType::Arrow : TokenType::Equal);
             break;
-        case u'<': add(match(u'=') ? TokenType::LessEqual : TokenType::Less); break;
+        case u'<':
+            // `<-` sends and receives (channels, coroutines); write `a < -b` with a space.
+            add(match(u'=') ? TokenType::LessEqual : match(u'-') ? TokenType::LeftArrow : TokenType::Less);
+            break;
         case u'>': add(match(u'=') ? TokenType::GreaterEqual : TokenType::Greater); break;
         case u'&':
             if (match(u'&'))

@@ -112,6 +112,10 @@ StmtPtr Parser::declaration()
     } chainScope{m_chain, m_chain};
     if (match({TokenType::Let, TokenType::Val}))
         return letDeclaration();
+    // `co fn gen() { ... }`: a generator, which any function with `yield` is anyway.
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("co") && peek(1).type == TokenType::Fn
+        && peek(2).type == TokenType::Identifier)
+        advance();
     if (check(TokenType::Fn) && peek(1).type == TokenType::Identifier) {
         advance();
         return functionDeclaration();
@@ -406,6 +410,14 @@ ExprPtr Parser::assignment()
         assign->value = assignment();
         return assign;
     }
+    if (match({TokenType::LeftArrow})) {
+        auto send = std::make_unique<SendExpr>(previous().line);
+        skipNewlines();
+        send->channel = std::move(expr);
+        DepthGuard guard(this);
+        send->value = assignment();
+        return send;
+    }
     return expr;
 }
 
@@ -522,6 +534,37 @@ ExprPtr Parser::multiplicative()
 
 ExprPtr Parser::unary()
 {
+    if (match({TokenType::LeftArrow})) {
+        DepthGuard guard(this);
+        auto expr = std::make_unique<ReceiveExpr>(previous().line);
+        expr->source = unary();
+        return expr;
+    }
+    // `yield` and `await` are contextual: a name anywhere else.
+    if (check(TokenType::Identifier)
+        && (peek().lexeme == QLatin1String("yield") || peek().lexeme == QLatin1String("await"))) {
+        const TokenType next = peek(1).type;
+        const bool isYield = peek().lexeme == QLatin1String("yield");
+        if (isYield && m_functions > 0
+            && (next == TokenType::Newline || next == TokenType::Semicolon
+                || next == TokenType::RightBrace || next == TokenType::EndOfFile)) {
+            return std::make_unique<YieldExpr>(advance().line);
+        }
+        if (startsOperand(peek(1))) {
+            const Token keyword = advance();
+            DepthGuard guard(this);
+            if (isYield) {
+                if (m_functions == 0)
+                    errorAt(keyword, QStringLiteral("Can't use 'yield' outside a function."));
+                auto expr = std::make_unique<YieldExpr>(keyword.line);
+                expr->value = unary();
+                return expr;
+            }
+            auto expr = std::make_unique<AwaitExpr>(keyword.line);
+            expr->value = unary();
+            return expr;
+        }
+    }
     if (match({TokenType::Bang, TokenType::Minus})) {
         DepthGuard guard(this);
         auto expr = std::make_unique<UnaryExpr>(previous().line);
@@ -640,6 +683,10 @@ ExprPtr Parser::primary()
             advance();
             return arrowFunction(name.line, QStringList{name.lexeme});
         }
+        if ((name.lexeme == QLatin1String("go") || name.lexeme == QLatin1String("spawn"))
+            && (check(TokenType::LeftBrace) || check(TokenType::Fn)
+                || (check(TokenType::Identifier) && peek(1).type != TokenType::Newline)))
+            return goExpression(name);
         if (isTimerKeyword(name.lexeme)) {
             const TokenType next = peek().type;
             if (next == TokenType::Integer || next == TokenType::Float
@@ -686,6 +733,41 @@ ExprPtr Parser::primary()
     default:
         errorAt(token, QStringLiteral("Expect expression."));
     }
+}
+
+bool Parser::startsOperand(const Token &token) const
+{
+    switch (token.type) {
+    case TokenType::Identifier: case TokenType::Integer: case TokenType::Float:
+    case TokenType::String: case TokenType::FString: case TokenType::True: case TokenType::False:
+    case TokenType::Null: case TokenType::LeftParen: case TokenType::LeftBracket:
+    case TokenType::LeftBrace: case TokenType::Fn: case TokenType::Bang: case TokenType::LeftArrow:
+        return true;
+    default:
+        return false;
+    }
+}
+
+ExprPtr Parser::goExpression(const Token &keyword)
+{
+    DepthGuard guard(this);
+    auto expr = std::make_unique<GoExpr>(keyword.line);
+    if (check(TokenType::LeftBrace)) {
+        // `go { ... }`: the block is the body of a function with no parameters.
+        expr->body = std::make_unique<FunctionDecl>();
+        expr->body->line = keyword.line;
+        ++m_functions;
+        const int loops = std::exchange(m_loops, 0);
+        expr->body->body = std::move(block()->statements);
+        m_loops = loops;
+        --m_functions;
+        return expr;
+    }
+    ExprPtr call = postfix();
+    if (call->kind != Expr::Kind::Call)
+        errorAt(previous(), QStringLiteral("Expect a call or a block after '%1'.").arg(keyword.lexeme));
+    expr->call = std::move(call);
+    return expr;
 }
 
 ExprPtr Parser::timerBlock(const Token &keyword, ExprPtr delay)

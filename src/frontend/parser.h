@@ -62,6 +62,9 @@ private:
     ExprPtr postfix();
     ExprPtr finishCall(ExprPtr callee);
     ExprPtr primary();
+    ExprPtr goExpression(const Token &keyword);
+    //! Whether @p token can start an expression on the line it is on (after `yield`, `await`).
+    bool startsOperand(const Token &token) const;
     ExprPtr timerBlock(const Token &keyword, ExprPtr delay);
     ExprPtr functionExpression(const Token &fnToken);
     ExprPtr arrowFunction(int line, QStringList params);

@@ -14,7 +14,7 @@ enum class TokenType {
     Star, StarStar, StarEqual, Slash, SlashEqual, Percent, PercentEqual,
     Bang, BangEqual, Equal, EqualEqual, Arrow,
     Less, LessEqual, Greater, GreaterEqual,
-    AndAnd, OrOr, QuestionQuestion, DotDot, AtStop,
+    AndAnd, OrOr, QuestionQuestion, DotDot, AtStop, LeftArrow,
     // Literals. A String token keeps its raw body: the parser splits out interpolations.
     Identifier, String, FString, Integer, Float,
     // Keywords. timer, mode, interval and timeout are deliberately not keywords.

@@ -28,7 +28,7 @@ class EngineSeam
 public:
     //! Called once when a callback's fiber ends; @p error is empty unless it failed (the
     //! engine has already printed the error with the timer's id and the script line).
-    using CallbackDone = std::function<void(const QString &error)>;
+    using CallbackDone = std::function<void(const QString &error, const Value &result)>;
 
     virtual ~EngineSeam() = default;
 
@@ -37,8 +37,9 @@ public:
     virtual void runCallback(quint64 timerId, const Value &callable, CallbackDone done) = 0;
     //! The timer whose callback the running fiber is (0: the body, or no fiber).
     virtual quint64 currentTimerId() const = 0;
-    //! Parks the running fiber until @p done holds; re-checked whenever timersChanged().
-    virtual void parkUntil(std::function<bool()> done) = 0;
+    //! Parks the running fiber until @p done holds; re-checked whenever timersChanged(). The
+    //! wait then gives @p value() (null without it).
+    virtual void parkUntil(std::function<bool()> done, std::function<Value()> value = {}) = 0;
     //! Timers were created, stopped, paused, resumed or ended: re-check waits and keep-alive.
     virtual void timersChanged() = 0;
 

@@ -21,6 +21,11 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
       m_timerManager(timers),
       m_lifecycle(this, RunLifecycle::Hooks{
                                 [this] { return hasWork(); },
+                                [this] {
+                                    printError(QStringLiteral("[line 0] RuntimeError: Deadlock: every "
+                                                              "task waits on a channel, a task or a "
+                                                              "coroutine, and nothing can wake them.\n"));
+                                },
                                 [this] { stopEverything(); },
                                 [this] { teardown(); },
                                 [this](int exitCode) {
@@ -67,6 +72,11 @@ void Interpreter::setOutput(Output out, Output err)
 void Interpreter::setMaxCallDepth(int depth)
 {
     m_vm->setMaxCallDepth(depth);
+}
+
+void Interpreter::setMaxHeapBytes(qint64 bytes)
+{
+    m_vm->setHeapLimit(bytes);
 }
 
 Heap &Interpreter::heap()
@@ -195,7 +205,7 @@ void Interpreter::timersChanged()
         } else if (m_waiters[i].done()) {
             const Waiter waiter = std::move(m_waiters[i]);
             m_waiters.erase(m_waiters.begin() + std::ptrdiff_t(i));
-            m_vm->wake(waiter.fiber, waiter.token);
+            m_vm->wakeWith({waiter.fiber, waiter.token}, waiter.value ? waiter.value() : Value());
         } else {
             ++i;
         }
@@ -217,7 +227,7 @@ void Interpreter::runCallback(quint64 timerId, const Value &callable, CallbackDo
 {
     if (m_lifecycle.isStopping())
         return;
-    auto fiber = m_vm->spawn(callable, [this, timerId, done = std::move(done)](Fiber &, const RuntimeError *error) {
+    auto fiber = m_vm->spawn(callable, [this, timerId, done = std::move(done)](Fiber &ended, const RuntimeError *error) {
         QString message;
         if (error) {
             // Reported here, once, with the timer and the line; the script and the other
@@ -228,7 +238,7 @@ void Interpreter::runCallback(quint64 timerId, const Value &callable, CallbackDo
                                .arg(timerId)
                                .arg(error->message));
         }
-        done(message);
+        done(message, ended.result);
         m_lifecycle.scheduleCheck();
     }, timerId);
     m_vm->runNow(fiber);
@@ -240,13 +250,23 @@ quint64 Interpreter::currentTimerId() const
     return fiber ? fiber->timerId : 0;
 }
 
-void Interpreter::parkUntil(std::function<bool()> done)
+void Interpreter::parkUntil(std::function<bool()> done, std::function<Value()> value)
 {
     if (done())
         return;
     const std::weak_ptr<Fiber> fiber = m_vm->currentFiberRef();
     const quint64 token = m_vm->parkCurrent();
-    m_waiters.push_back({fiber, token, std::move(done)});
+    m_waiters.push_back({fiber, token, std::move(done), std::move(value)});
+}
+
+Value Interpreter::awaitTimer(quint64 id, int line)
+{
+    return m_timers->awaitTimer(id, line);
+}
+
+void Interpreter::tasksChanged()
+{
+    m_lifecycle.scheduleCheck();
 }
 
 // --- what the VM asks of its host ------------------------------------------------------------

@@ -64,6 +64,9 @@ public:
     void setOutput(Output out, Output err);
     //! The deepest script call nesting before "Stack overflow." (default 1000).
     void setMaxCallDepth(int depth);
+    //! The heap limit in bytes past which an allocation raises "OutOfMemory: ..." (catchable);
+    //! 0: none. The default is 1 GiB.
+    void setMaxHeapBytes(qint64 bytes);
 
     //! Compiles and starts @p source; its fibers and timers run on this thread's event loop.
     //! Emits finished() when the run is over. Call once, on the interpreter's thread.
@@ -111,7 +114,9 @@ private:
     // EngineSeam
     void runCallback(quint64 timerId, const Value &callable, CallbackDone done) override;
     quint64 currentTimerId() const override;
-    void parkUntil(std::function<bool()> done) override;
+    void parkUntil(std::function<bool()> done, std::function<Value()> value) override;
+    Value awaitTimer(quint64 id, int line) override;
+    void tasksChanged() override;
     void timersChanged() override;
     TimerManager &timerManager() override { return *m_timerManager; }
     QObject *timerContext() override { return this; }
@@ -127,6 +132,7 @@ private:
         std::weak_ptr<Fiber> fiber;
         quint64 token;
         std::function<bool()> done;
+        std::function<Value()> value;
     };
 
     TimerManager *const m_timerManager;

@@ -20,7 +20,7 @@ void RunLifecycle::bodyEnded()
 
 void RunLifecycle::scheduleCheck()
 {
-    if (m_checkQueued || m_stopping || !m_bodyDone)
+    if (m_checkQueued || m_stopping)
         return;
     m_checkQueued = true;
     // Deferred to the next loop iteration: a fiber that is ending is still on the stack.
@@ -35,10 +35,14 @@ void RunLifecycle::scheduleCheck()
 
 void RunLifecycle::check()
 {
-    if (!m_bodyDone || m_stopping)
+    if (m_stopping || m_hooks.hasWork())
         return;
-    if (!m_hooks.hasWork())
+    if (m_bodyDone) {
         requestFinish(0);
+    } else {
+        m_hooks.deadlock();
+        requestFinish(70);
+    }
 }
 
 void RunLifecycle::requestFinish(int exitCode)

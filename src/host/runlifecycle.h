@@ -25,6 +25,7 @@ public:
     struct Hooks
     {
         std::function<bool()> hasWork;    //!< a fiber alive, or a timer that keeps the run alive
+        std::function<void()> deadlock;   //!< report that the body waits for ever
         std::function<void()> stop;       //!< stop every timer and every fiber
         std::function<void()> teardown;   //!< free every script value
         std::function<void(int)> finished;//!< report the end with its exit code
@@ -34,7 +35,8 @@ public:
     RunLifecycle(QObject *context, Hooks hooks);
 
     void setExitWhenDone(bool on) { m_exitWhenDone = on; }
-    //! The script body has ended (or never started: a syntax error).
+    //! The script body has ended (or never started: a syntax error). Before that, the run ends
+    //! only if the body waits for something no task can do (a deadlock, exit code 70).
     void bodyEnded();
     //! Something changed that may let the run end: checked on the next loop iteration, once
     //! however many calls come meanwhile.

@@ -41,6 +41,8 @@ void ScriptHost::start(const QString &source, const QString &scriptName, bool ex
     m_interpreter = new Interpreter(m_timers.get());
     m_interpreter->setScriptName(scriptName);
     m_interpreter->setExitWhenDone(exitWhenDone);
+    if (m_maxHeapBytes >= 0)
+        m_interpreter->setMaxHeapBytes(m_maxHeapBytes);
     m_interpreter->moveToThread(m_thread.get());
 
     // Emitted on the interpreter thread once teardown is done: end that thread's loop there,

@@ -41,6 +41,9 @@ public:
     //! from any thread.
     TimerManager *timerManager() const { return m_timers.get(); }
 
+    //! The script's heap limit in bytes (`havel --max-heap`); 0: none. Call before start().
+    void setMaxHeapBytes(qint64 bytes) { m_maxHeapBytes = bytes; }
+
     //! Starts running @p source; @p scriptName labels its timers. Call once.
     void start(const QString &source, const QString &scriptName, bool exitWhenDone);
     //! Ends the run as soon as possible with @p exitCode (SIGINT, SIGTERM, a closed window).
@@ -64,6 +67,7 @@ private:
     std::unique_ptr<QThread> m_thread;
     Interpreter *m_interpreter = nullptr; // lives on m_thread; deleted once it has finished
     QString m_source;                      // written before m_thread starts, read on it
+    qint64 m_maxHeapBytes = -1;            // -1: the interpreter's default
 };
 
 } // namespace havel::script

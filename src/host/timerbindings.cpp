@@ -91,10 +91,10 @@ void TimerBindings::fire(quint64 id)
         QString error;
     };
     auto run = std::make_shared<Run>();
-    m_engine.runCallback(id, it->second.callable, [this, id, run](const QString &error) {
+    m_engine.runCallback(id, it->second.callable, [this, id, run](const QString &error, const Value &result) {
         run->ended = true;
         run->error = error;
-        callbackEnded(id, error, run->synchronous);
+        callbackEnded(id, error, result, run->synchronous);
     });
     run->synchronous = false;
     // The engine has printed the error already; rethrown so that the core counts it in the
@@ -103,8 +103,10 @@ void TimerBindings::fire(quint64 id)
         throw std::runtime_error(run->error.toStdString());
 }
 
-void TimerBindings::callbackEnded(quint64 id, const QString &error, bool reportedToCore)
+void TimerBindings::callbackEnded(quint64 id, const QString &error, const Value &result, bool reportedToCore)
 {
+    if (const auto awaited = m_results.find(id); awaited != m_results.end())
+        awaited->second = result;
     const auto it = m_entries.find(id);
     if (it != m_entries.end()) {
         Entry &entry = it->second;
@@ -187,6 +189,7 @@ int TimerBindings::stopAll()
 void TimerBindings::clear()
 {
     m_entries.clear();
+    m_results.clear();
     m_keepAlive = 0;
 }
 
@@ -331,6 +334,28 @@ void TimerBindings::wait(quint64 id, int line)
         fail(line, QStringLiteral("wait: timer %1 is paused and no other timer could resume it").arg(id));
     // The fiber parks; other fibers and timer callbacks run until the timer has ended.
     m_engine.parkUntil([this, id] { return !isLive(id); });
+}
+
+Value TimerBindings::awaitTimer(quint64 id, int line)
+{
+    if (m_engine.currentTimerId() == id)
+        fail(line, QStringLiteral("await: timer %1 cannot wait for itself").arg(id));
+    auto take = [this, id] {
+        const auto it = m_results.find(id);
+        if (it == m_results.end())
+            return Value();
+        Value result = std::move(it->second);
+        m_results.erase(it);
+        return result;
+    };
+    if (!isLive(id))
+        return take();
+    const auto it = m_entries.find(id);
+    if (it != m_entries.end() && (it->second.userPaused || it->second.modePaused) && !keepsAlive())
+        fail(line, QStringLiteral("await: timer %1 is paused and no other timer could resume it").arg(id));
+    m_results.emplace(id, Value());
+    m_engine.parkUntil([this, id] { return !isLive(id); }, take);
+    return Value();
 }
 
 quint64 TimerBindings::idArgument(const std::vector<Value> &args, const QString &function,

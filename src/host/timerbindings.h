@@ -71,6 +71,9 @@ public:
     //! `h.stop()`, `h.pause()`, `h.resume()`, `h.wait()`, `h.unref()`, `h.ref()`, `h.status()`.
     Value callHandleMethod(const std::shared_ptr<const TimerHandle> &handle, const QString &name,
                            std::vector<Value> &args, int line);
+    //! `await` on a timer: null at once if it has ended; else parks the running fiber until
+    //! it has, and the wait gives its last callback's result.
+    Value awaitTimer(quint64 id, int line);
     //! `<interval #3 500ms running>`
     QString describe(const TimerHandle &handle) const;
 
@@ -94,7 +97,7 @@ private:
 
     //! A timer fired: runs its callable. Called by the core on the interpreter thread.
     void fire(quint64 id);
-    void callbackEnded(quint64 id, const QString &error, bool reportedToCore);
+    void callbackEnded(quint64 id, const QString &error, const Value &result, bool reportedToCore);
     void erase(std::unordered_map<quint64, Entry>::iterator it);
     //! Applies @p change to @p entry, keeping the keep-alive count right.
     template<typename Change>
@@ -114,6 +117,8 @@ private:
     EngineSeam &m_engine;
     std::unordered_map<quint64, Entry> m_entries;
     int m_keepAlive = 0; //!< entries with keepsAlive()
+    //! Callback results kept for `await`, for the timers some fiber awaits (only those).
+    std::unordered_map<quint64, Value> m_results;
 };
 
 } // namespace havel::script

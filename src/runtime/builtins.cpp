@@ -123,6 +123,39 @@ QHash<QString, Vm::Method> arrayMethods()
     return methods;
 }
 
+QHash<QString, Vm::Method> channelMethods()
+{
+    // Each channel operation leaves its result on the fiber's stack (or parks the fiber with a
+    // placeholder there); a method returns it instead, so it is taken back off.
+    auto takeResult = [](Vm &vm) {
+        Fiber &fiber = *vm.currentFiber();
+        Value result = std::move(fiber.stack.back());
+        fiber.stack.pop_back();
+        return result;
+    };
+    QHash<QString, Vm::Method> methods;
+    methods.insert(QStringLiteral("send"), [takeResult](Vm &vm, const Value &receiver, std::vector<Value> &args, int line) {
+        expectArgs(args, 1, 1, QStringLiteral("send"), line);
+        vm.channelSend(*vm.currentFiber(), *receiver.asChannel(), args.front(), line);
+        return takeResult(vm);
+    });
+    auto receive = [takeResult](Vm &vm, const Value &receiver, std::vector<Value> &args, int line) {
+        expectArgs(args, 0, 0, QStringLiteral("receive"), line);
+        vm.channelReceive(*vm.currentFiber(), *receiver.asChannel());
+        return takeResult(vm);
+    };
+    methods.insert(QStringLiteral("receive"), receive);
+    methods.insert(QStringLiteral("recv"), receive);
+    methods.insert(QStringLiteral("close"), [](Vm &vm, const Value &receiver, std::vector<Value> &, int) {
+        vm.channelClose(*receiver.asChannel());
+        return Value();
+    });
+    methods.insert(QStringLiteral("len"), [](Vm &, const Value &receiver, std::vector<Value> &, int) {
+        return Value(qint64(receiver.asChannel()->buffer.size()));
+    });
+    return methods;
+}
+
 QHash<QString, Vm::Method> stringMethods()
 {
     QHash<QString, Vm::Method> methods;
@@ -292,6 +325,19 @@ void Builtins::install(Vm &vm)
 
     vm.setMethods(Value::Type::Array, arrayMethods());
     vm.setMethods(Value::Type::String, stringMethods());
+    vm.setMethods(Value::Type::Channel, channelMethods());
+
+    // channel() is unbuffered: a send waits for a receiver; channel(n) buffers n values.
+    define(QStringLiteral("channel"), [](Vm &vm, std::vector<Value> &args, int line) {
+        expectArgs(args, 0, 1, QStringLiteral("channel"), line);
+        qint64 capacity = 0;
+        if (!args.empty()) {
+            if (!args.front().isInt() || args.front().asInt() < 0 || args.front().asInt() > (qint64(1) << 30))
+                fail(line, QStringLiteral("channel: the capacity must be an integer from 0 to 2^30"));
+            capacity = args.front().asInt();
+        }
+        return Value(std::make_shared<Channel>(&vm.heap(), std::size_t(capacity)));
+    });
 }
 
 } // namespace havel::script

@@ -39,6 +39,8 @@ enum class Op : std::uint8_t {
     TryBegin, TryEnd, Throw, Rethrow,
     // Timer blocks.
     TimerBlock, StoreTimerId, AtStop,
+    // Tasks, channels, coroutines.
+    Go, Send, Receive, Yield, Await,
 };
 
 struct FunctionProto;
@@ -65,6 +67,7 @@ struct FunctionProto
     QStringList params;
     int line = 0;
     int slotCount = 0;     //!< the most locals it ever has at once, slot 0 included
+    bool isGenerator = false; //!< it yields: a call makes a coroutine instead of running it
     std::vector<UpvalueSource> upvalues;
     QStringList upvalueNames;
     Chunk chunk;

@@ -12,11 +12,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace havel::script {
 
 class Closure;
+class GcObject;
 class Upvalue;
 
 //! Thread: the interpreter thread only.
@@ -57,6 +59,14 @@ public:
     quint64 timerId = 0;     //!< the timer whose callback this is; 0 for the body
     quint64 parkToken = 0;   //!< changes on every park, so that a stale wake-up is ignored
     int atomicDepth = 0;     //!< frames of atomic(fn) calls on the stack
+    //! Parked on something only another task can end (a channel, a task, a coroutine): it
+    //! does not keep the run alive by itself.
+    bool blocked = false;
+    bool isCoroutine = false;
+    std::weak_ptr<GcObject> task; //!< the Task this fiber runs, for `go` and coroutines
+    Value result;                 //!< what its function returned
+    //! An error to raise in this fiber when it resumes (a coroutine it resumed failed).
+    std::optional<RuntimeError> pendingError;
 };
 
 } // namespace havel::script

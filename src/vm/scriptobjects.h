@@ -4,11 +4,14 @@
 #pragma once
 
 #include "chunk.h"
+#include "fiber.h"
 #include "heap.h"
 #include "value.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QStringList>
+
+#include <deque>
 
 #include <functional>
 #include <vector>
@@ -154,6 +157,73 @@ public:
     //! fn in a frame of the calling fiber that no other fiber may preempt.
     enum class Intrinsic { None, Atomic };
     Intrinsic intrinsic = Intrinsic::None;
+};
+
+//! A fiber waiting on something, and the token its wake-up must present.
+struct Waiting
+{
+    std::weak_ptr<Fiber> fiber;
+    quint64 token = 0;
+};
+
+//! What `go f()` and calling a generator give: a task running on a fiber of its own, or a
+//! coroutine that runs only when resumed (`<- c`, `c()`, `await c`).
+class Task final : public GcObject
+{
+public:
+    enum class Kind { Go, Coroutine };
+    Task(Heap *heap, Kind kind, std::shared_ptr<Fiber> fiber)
+        : GcObject(heap), kind(kind), fiber(std::move(fiber))
+    {
+    }
+    const Kind kind;
+    std::shared_ptr<Fiber> fiber; //!< null once it ended
+    bool done = false;
+    Value result;                 //!< what it returned (a task), or its last value
+    std::vector<Waiting> waiters; //!< fibers in `await task`
+    Waiting resumer;              //!< a coroutine: the fiber that resumed it
+
+    void traverse(const Visitor &visit) const override
+    {
+        if (GcObject *object = result.gcObject())
+            visit(object);
+    }
+    void clearReferences() override { result = Value(); }
+};
+
+//! `channel()` / `channel(n)`: a queue between tasks. Unbuffered (capacity 0), a send waits
+//! for a receiver; buffered, it waits only while the buffer is full.
+class Channel final : public GcObject
+{
+public:
+    Channel(Heap *heap, std::size_t capacity) : GcObject(heap), capacity(capacity) { }
+    const std::size_t capacity;
+    bool closed = false;
+    std::deque<Value> buffer;
+    struct Sender
+    {
+        Waiting waiting;
+        Value value;
+    };
+    std::deque<Sender> senders;     //!< parked in a send, with what they send
+    std::deque<Waiting> receivers;  //!< parked in a receive
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const Value &value : buffer) {
+            if (GcObject *object = value.gcObject())
+                visit(object);
+        }
+        for (const Sender &sender : senders) {
+            if (GcObject *object = sender.value.gcObject())
+                visit(object);
+        }
+    }
+    void clearReferences() override
+    {
+        buffer.clear();
+        senders.clear();
+    }
 };
 
 //! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.

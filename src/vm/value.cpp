@@ -14,6 +14,8 @@ GcObject *Value::gcObject() const
     case Type::Object: return asObject().get();
     case Type::Closure: return asClosure().get();
     case Type::BoundMethod: return asBoundMethod().get();
+    case Type::Task: return asTask().get();
+    case Type::Channel: return asChannel().get();
     default: return nullptr;
     }
 }
@@ -45,6 +47,8 @@ QString Value::typeName() const
     case Type::Native: return QStringLiteral("function");
     case Type::Handle: return QStringLiteral("timer");
     case Type::Undefined: return QStringLiteral("undefined");
+    case Type::Task: return QStringLiteral("task");
+    case Type::Channel: return QStringLiteral("channel");
     }
     return QString();
 }

@@ -17,13 +17,15 @@ class BoundMethod;
 class NativeFunction;
 struct TimerHandle;
 class GcObject;
+class Task;
+class Channel;
 
 //! A script value. Thread: the interpreter thread only, since it may own heap objects.
 class Value
 {
 public:
     enum class Type { Null, Bool, Int, Float, String, Array, Object, Closure, BoundMethod,
-                      Native, Handle, Undefined };
+                      Native, Handle, Undefined, Task, Channel };
 
     //! The marker of a variable that was never assigned (a global or an implicit local read
     //! before its first assignment). Never visible to scripts: reading it is an error.
@@ -45,6 +47,8 @@ public:
     Value(std::shared_ptr<BoundMethod> b) : m_data(std::move(b)) { }
     Value(std::shared_ptr<NativeFunction> n) : m_data(std::move(n)) { }
     Value(std::shared_ptr<const TimerHandle> h) : m_data(std::move(h)) { }
+    Value(std::shared_ptr<Task> t) : m_data(std::move(t)) { }
+    Value(std::shared_ptr<Channel> c) : m_data(std::move(c)) { }
 
     Type type() const { return Type(m_data.index()); }
     bool isNull() const { return type() == Type::Null; }
@@ -56,6 +60,10 @@ public:
     bool isArray() const { return type() == Type::Array; }
     bool isObject() const { return type() == Type::Object; }
     bool isHandle() const { return type() == Type::Handle; }
+    bool isTask() const { return type() == Type::Task; }
+    bool isChannel() const { return type() == Type::Channel; }
+    const std::shared_ptr<Task> &asTask() const { return std::get<std::shared_ptr<Task>>(m_data); }
+    const std::shared_ptr<Channel> &asChannel() const { return std::get<std::shared_ptr<Channel>>(m_data); }
     bool isCallable() const
     {
         return type() == Type::Closure || type() == Type::BoundMethod || type() == Type::Native;
@@ -101,7 +109,8 @@ public:
 private:
     std::variant<std::monostate, bool, qint64, double, QString, std::shared_ptr<Array>,
                  std::shared_ptr<Object>, std::shared_ptr<Closure>, std::shared_ptr<BoundMethod>,
-                 std::shared_ptr<NativeFunction>, std::shared_ptr<const TimerHandle>, UndefinedTag>
+                 std::shared_ptr<NativeFunction>, std::shared_ptr<const TimerHandle>, UndefinedTag,
+                 std::shared_ptr<Task>, std::shared_ptr<Channel>>
             m_data;
 };
 

@@ -6,9 +6,24 @@
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define HAVEL_SANITIZER_ALLOCATOR 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HAVEL_SANITIZER_ALLOCATOR 1
+#endif
+#ifdef HAVEL_SANITIZER_ALLOCATOR
+#include <sanitizer/allocator_interface.h>
+#endif
 
 namespace havel::script {
 
@@ -19,6 +34,32 @@ constexpr qint64 kSliceNs = 2'000'000;
 //! How many backward jumps and calls pass between two looks at the clock.
 constexpr int kBudgetCheckEvery = 256;
 constexpr int kMaxPrintDepth = 64;
+
+//! How many allocations pass between two measurements of the heap.
+constexpr int kAllocationsPerHeapCheck = 1024;
+//! A string or array result this large is checked against the limit before it is made.
+constexpr qint64 kLargeAllocation = qint64(1) << 20;
+
+//! Bytes the process's allocator has handed out and not yet taken back: the heap as the
+//! limit sees it (script objects, strings and the host's own few megabytes).
+qint64 heapInUse()
+{
+#ifdef HAVEL_SANITIZER_ALLOCATOR
+    return qint64(__sanitizer_get_current_allocated_bytes());
+#else
+    const struct mallinfo2 info = ::mallinfo2();
+    return qint64(info.uordblks + info.hblkhd);
+#endif
+}
+
+QString formatBytes(qint64 bytes)
+{
+    if (bytes % (qint64(1) << 30) == 0)
+        return QStringLiteral("%1 GB").arg(bytes >> 30);
+    if (bytes % (qint64(1) << 20) == 0)
+        return QStringLiteral("%1 MB").arg(bytes >> 20);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
 
 //! Integer arithmetic that becomes float arithmetic instead of overflowing.
 Value addInts(qint64 a, qint64 b)
@@ -221,11 +262,25 @@ void Vm::runNow(const std::shared_ptr<Fiber> &fiber)
         return;
     }
     fiber->state = Fiber::State::Runnable;
-    execute(*fiber);
-    if (fiber->state == Fiber::State::Runnable) {
-        m_runQueue.push_back(fiber);
-        postRun();
+    runChain(fiber);
+}
+
+bool Vm::runChain(std::shared_ptr<Fiber> fiber)
+{
+    bool preempted = false;
+    while (fiber) {
+        execute(*fiber);
+        if (fiber->state == Fiber::State::Runnable) {
+            preempted = true;
+            m_runQueue.push_back(fiber);
+            postRun();
+        }
+        fiber = std::move(m_switchTo);
+        m_switchTo.reset();
+        if (m_halted)
+            break;
     }
+    return preempted;
 }
 
 void Vm::postRun()
@@ -252,23 +307,26 @@ void Vm::runQueue()
         m_runQueue.pop_front();
         if (fiber->state != Fiber::State::Runnable)
             continue;
-        execute(*fiber);
-        if (fiber->state == Fiber::State::Runnable) {
-            m_runQueue.push_back(std::move(fiber));
+        if (runChain(std::move(fiber)))
             break;
-        }
     }
     if (!m_runQueue.empty())
         postRun();
 }
 
-quint64 Vm::parkCurrent()
+quint64 Vm::parkCurrent(bool blocking)
 {
     Q_ASSERT(m_current);
     if (m_current->atomicDepth > 0)
         fail(-1, QStringLiteral("Cannot wait inside atomic(): no other task could run to end the wait."));
     m_current->state = Fiber::State::Parked;
     m_current->parkToken = m_nextParkToken++;
+    if (blocking && !m_current->blocked) {
+        m_current->blocked = true;
+        if (m_fibers.count(m_current))
+            ++m_blocked;
+        m_host.tasksChanged();
+    }
     return m_current->parkToken;
 }
 
@@ -285,7 +343,39 @@ void Vm::wake(const std::weak_ptr<Fiber> &weak, quint64 token)
     const std::shared_ptr<Fiber> fiber = weak.lock();
     if (!fiber || fiber->state != Fiber::State::Parked || fiber->parkToken != token)
         return;
+    unblock(*fiber);
     schedule(fiber);
+}
+
+bool Vm::wakeWith(const Waiting &waiting, Value value)
+{
+    const std::shared_ptr<Fiber> fiber = waiting.fiber.lock();
+    if (!fiber || fiber->state != Fiber::State::Parked || fiber->parkToken != waiting.token)
+        return false;
+    if (!fiber->stack.empty())
+        fiber->stack.back() = std::move(value);
+    unblock(*fiber);
+    schedule(fiber);
+    return true;
+}
+
+void Vm::unblock(Fiber &fiber)
+{
+    if (!fiber.blocked)
+        return;
+    fiber.blocked = false;
+    if (m_fibers.count(&fiber))
+        --m_blocked;
+}
+
+Waiting Vm::waitingFor(Fiber &fiber)
+{
+    const auto it = m_fibers.find(&fiber);
+    Waiting waiting;
+    if (it != m_fibers.end())
+        waiting.fiber = it->second;
+    waiting.token = fiber.parkToken;
+    return waiting;
 }
 
 void Vm::sleepCurrent(qint64 ms)
@@ -305,6 +395,8 @@ void Vm::halt()
 void Vm::dropAllFibers()
 {
     m_runQueue.clear();
+    m_switchTo.reset();
+    m_blocked = 0;
     auto fibers = std::move(m_fibers);
     m_fibers.clear();
     for (auto &[raw, fiber] : fibers) {
@@ -314,11 +406,14 @@ void Vm::dropAllFibers()
         fiber->frames.clear();
         fiber->handlers.clear();
         fiber->onDone = nullptr;
+        fiber->result = Value();
+        fiber->pendingError.reset();
     }
 }
 
 void Vm::finish(Fiber &fiber, const RuntimeError *error)
 {
+    unblock(fiber);
     closeUpvalues(fiber, 0);
     fiber.state = Fiber::State::Done;
     fiber.stack.clear();
@@ -335,9 +430,27 @@ void Vm::finish(Fiber &fiber, const RuntimeError *error)
         done(fiber, error);
 }
 
+void Vm::checkHeap(qint64 extra, int line)
+{
+    if (m_heapLimit <= 0)
+        return;
+    m_allocations = 0;
+    m_heapClock.start();
+    if (heapInUse() + extra <= m_heapLimit)
+        return;
+    m_heap.collect();
+    if (heapInUse() + extra <= m_heapLimit)
+        return;
+    fail(line, QStringLiteral("OutOfMemory: the script needs more than its heap limit of %1 "
+                              "(havel --max-heap SIZE)").arg(formatBytes(m_heapLimit)));
+}
+
 bool Vm::budgetExpired()
 {
     m_budget = kBudgetCheckEvery;
+    // Built-ins allocate too (xs.push in a loop): measure now and then, by time.
+    if (m_heapLimit > 0 && (!m_heapClock.isValid() || m_heapClock.nsecsElapsed() > 1'000'000))
+        checkHeap(0, -1);
     if (m_host.stopRequested())
         throw StopUnwind{};
     if (m_heap.collectionDue())
@@ -397,7 +510,32 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
         } else if (argc > arity) {
             fiber.stack.resize(calleeIndex + 1 + std::size_t(arity));
         }
+        if (proto.isGenerator) {
+            // A generator's call makes a coroutine: a fiber of its own, suspended before its
+            // first instruction until something resumes it.
+            auto coroutine = std::make_shared<Fiber>();
+            coroutine->stack.assign(std::make_move_iterator(fiber.stack.begin() + std::ptrdiff_t(calleeIndex)),
+                                    std::make_move_iterator(fiber.stack.end()));
+            fiber.stack.resize(calleeIndex);
+            coroutine->frames.push_back({closure, proto.chunk.code.data(), 0});
+            coroutine->isCoroutine = true;
+            coroutine->state = Fiber::State::Parked;
+            auto task = std::make_shared<Task>(&m_heap, Task::Kind::Coroutine, coroutine);
+            coroutine->task = task;
+            coroutine->onDone = [this](Fiber &ended, const RuntimeError *error) { coroutineEnded(ended, error); };
+            fiber.stack.emplace_back(std::move(task));
+            return;
+        }
         fiber.frames.push_back({closure, proto.chunk.code.data(), calleeIndex});
+        return;
+    }
+    case Value::Type::Task: {
+        // `c()` resumes a coroutine, as `<- c` does.
+        const std::shared_ptr<Task> task = callee.asTask();
+        if (task->kind != Task::Kind::Coroutine)
+            fail(line, QStringLiteral("Can only call functions, not %1.").arg(callee.typeName()));
+        fiber.stack.resize(calleeIndex);
+        resume(fiber, task);
         return;
     }
     case Value::Type::Native: {
@@ -514,10 +652,11 @@ void Vm::execute(Fiber &fiber)
         proto = frame->closure->proto.get();
     };
 
-    // A fresh fiber: call its callable (a built-in ends right there).
+    // A fresh fiber: call its callable with the arguments above it (a built-in ends right
+    // there).
     if (fiber.frames.empty()) {
         try {
-            callValue(fiber, 0, 0, 0);
+            callValue(fiber, 0, int(fiber.stack.size()) - 1, 0);
         } catch (RuntimeError &error) {
             finish(fiber, &error);
             return;
@@ -533,14 +672,46 @@ void Vm::execute(Fiber &fiber)
     }
     load();
 
+    //! Sends @p error to the innermost handler of this fiber; false when there is none and
+    //! the fiber has ended with it.
+    auto unwind = [&](RuntimeError &error) {
+        if (error.line < 0)
+            error.line = lineAt(opStart);
+        if (fiber.handlers.empty()) {
+            finish(fiber, &error);
+            return false;
+        }
+        const Fiber::Handler handler = fiber.handlers.back();
+        fiber.handlers.pop_back();
+        fiber.frames.resize(handler.frames);
+        if (fiber.atomicDepth > 0)
+            fiber.atomicDepth = int(std::count_if(fiber.frames.begin(), fiber.frames.end(),
+                                                  [](const Fiber::Frame &f) { return f.atomic; }));
+        closeUpvalues(fiber, handler.stack);
+        stack.resize(handler.stack);
+        stack.push_back(error.isThrow ? error.thrown : Value(error.message));
+        stack.emplace_back(qint64(error.line) * 2 + (error.isThrow ? 1 : 0));
+        load();
+        ip = handler.target;
+        return true;
+    };
+
 #define READ_U8() (*ip++)
 #define READ_U16() (ip += 2, std::uint16_t(ip[-2] | (ip[-1] << 8)))
 #define READ_U32() (ip += 4, std::uint32_t(ip[-4] | (ip[-3] << 8) | (ip[-2] << 16) | (std::uint32_t(ip[-1]) << 24)))
 #define SLOT(n) stack[frame->base + (n)]
 #define SAVE_IP() (frame->ip = ip)
+#define NOTE_ALLOCATION() \
+    if (++m_allocations >= kAllocationsPerHeapCheck) \
+        checkHeap(0, -1)
 
     for (;;) {
         try {
+            if (fiber.pendingError) {
+                RuntimeError error = std::move(*fiber.pendingError);
+                fiber.pendingError.reset();
+                throw error;
+            }
             for (;;) {
                 opStart = ip;
                 switch (Op(READ_U8())) {
@@ -628,6 +799,10 @@ void Vm::execute(Fiber &fiber)
                             fail(-1, QStringLiteral("Undefined variable '%1'.").arg(m_globalNames.at(int(index))));
                     }
                     Value &right = stack.back();
+                    NOTE_ALLOCATION();
+                    if (right.isString() && target->isString()
+                        && qint64(target->asString().size() + right.asString().size()) * 2 > kLargeAllocation)
+                        checkHeap(qint64(right.asString().size()) * 2, -1);
                     if (QString *text = target->mutableString()) {
                         if (right.isString())
                             text->append(right.asString());
@@ -713,7 +888,13 @@ void Vm::execute(Fiber &fiber)
                     if (left.isInt() && right.isInt()) {
                         left = addInts(left.asInt(), right.asInt());
                     } else if (left.isString() || right.isString()) {
-                        left = toText(left) + toText(right);
+                        NOTE_ALLOCATION();
+                        QString text = toText(left);
+                        const QString tail = toText(right);
+                        if (qint64(text.size() + tail.size()) * 2 > kLargeAllocation)
+                            checkHeap(qint64(text.size() + tail.size()) * 2, -1);
+                        text += tail;
+                        left = std::move(text);
                     } else if (left.isNumber() && right.isNumber()) {
                         left = left.asNumber() + right.asNumber();
                     } else if (left.isArray() && right.isArray()) {
@@ -783,8 +964,10 @@ void Vm::execute(Fiber &fiber)
                     if (to >= from && (to - from) > 10'000'000)
                         fail(-1, QStringLiteral("Range %1..%2 is too large.").arg(from).arg(to));
                     std::vector<Value> items;
-                    if (to >= from)
+                    if (to >= from) {
+                        checkHeap((to - from + 1) * qint64(sizeof(Value)), -1);
                         items.reserve(std::size_t(to - from + 1));
+                    }
                     for (qint64 i = from; i <= to; ++i) {
                         items.emplace_back(i);
                         if (i == std::numeric_limits<qint64>::max())
@@ -809,6 +992,7 @@ void Vm::execute(Fiber &fiber)
                     break;
                 }
                 case Op::Interpolate: {
+                    NOTE_ALLOCATION();
                     const std::uint32_t count = READ_U32();
                     QString text;
                     const std::size_t first = stack.size() - count;
@@ -938,6 +1122,7 @@ void Vm::execute(Fiber &fiber)
                     break;
                 }
                 case Op::Closure: {
+                    NOTE_ALLOCATION();
                     const auto &function = proto->chunk.functions[READ_U32()];
                     auto closure = std::make_shared<Closure>(&m_heap, function);
                     closure->upvalues.reserve(function->upvalues.size());
@@ -964,6 +1149,7 @@ void Vm::execute(Fiber &fiber)
                     fiber.frames.pop_back();
                     stack.resize(base);
                     if (fiber.frames.empty()) {
+                        fiber.result = std::move(result);
                         finish(fiber, nullptr);
                         return;
                     }
@@ -972,6 +1158,7 @@ void Vm::execute(Fiber &fiber)
                     break;
                 }
                 case Op::Array: {
+                    NOTE_ALLOCATION();
                     const std::uint32_t count = READ_U32();
                     const std::size_t first = stack.size() - count;
                     std::vector<Value> items(std::make_move_iterator(stack.begin() + std::ptrdiff_t(first)),
@@ -981,6 +1168,7 @@ void Vm::execute(Fiber &fiber)
                     break;
                 }
                 case Op::Object: {
+                    NOTE_ALLOCATION();
                     const std::uint32_t count = READ_U32();
                     const std::uint32_t firstName = READ_U32();
                     const std::size_t first = stack.size() - count;
@@ -1039,6 +1227,64 @@ void Vm::execute(Fiber &fiber)
                     SLOT(slot) = qint64(stack.back().asHandle()->id);
                     break;
                 }
+                case Op::Go: {
+                    const int argc = READ_U16();
+                    SAVE_IP();
+                    startTask(fiber, stack.size() - std::size_t(argc) - 1, argc);
+                    break;
+                }
+                case Op::Send: {
+                    SAVE_IP();
+                    Value value = std::move(stack.back());
+                    stack.pop_back();
+                    const Value target = std::move(stack.back());
+                    stack.pop_back();
+                    if (!target.isChannel())
+                        fail(-1, QStringLiteral("Cannot send to %1: '<-' sends on a channel.").arg(target.typeName()));
+                    channelSend(fiber, *target.asChannel(), std::move(value), lineAt(opStart));
+                    if (fiber.state != Fiber::State::Running)
+                        return;
+                    break;
+                }
+                case Op::Receive:
+                case Op::Await: {
+                    SAVE_IP();
+                    const Value source = std::move(stack.back());
+                    stack.pop_back();
+                    if (Op(*opStart) == Op::Receive && !source.isChannel() && !source.isTask())
+                        fail(-1, QStringLiteral("Cannot receive from %1: '<-' takes a channel or a coroutine.")
+                                         .arg(source.typeName()));
+                    await(fiber, source, lineAt(opStart));
+                    if (fiber.state != Fiber::State::Running)
+                        return;
+                    break;
+                }
+                case Op::Yield: {
+                    SAVE_IP();
+                    Value value = std::move(stack.back());
+                    stack.back() = Value(); // what `yield` gives when resumed
+                    const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+                    if (!fiber.isCoroutine || !task)
+                        fail(-1, QStringLiteral("Can only yield inside a coroutine."));
+                    fiber.state = Fiber::State::Parked;
+                    fiber.parkToken = m_nextParkToken++;
+                    if (!fiber.blocked) {
+                        fiber.blocked = true; // suspended: only a resume continues it
+                        if (m_fibers.count(&fiber))
+                            ++m_blocked;
+                    }
+                    task->result = value;
+                    // Hand the value to the resumer and run it next.
+                    if (const auto resumer = task->resumer.fiber.lock()) {
+                        if (wakeWith(task->resumer, std::move(value))) {
+                            m_runQueue.erase(std::remove(m_runQueue.begin(), m_runQueue.end(), resumer),
+                                             m_runQueue.end());
+                            m_switchTo = resumer;
+                        }
+                    }
+                    task->resumer = Waiting();
+                    return;
+                }
                 case Op::AtStop: {
                     const Value id = std::move(stack.back());
                     if (id.isInt())
@@ -1049,24 +1295,15 @@ void Vm::execute(Fiber &fiber)
                 }
             }
         } catch (RuntimeError &error) {
-            if (error.line < 0)
-                error.line = lineAt(opStart);
-            if (fiber.handlers.empty()) {
-                finish(fiber, &error);
+            if (!unwind(error))
                 return;
-            }
-            const Fiber::Handler handler = fiber.handlers.back();
-            fiber.handlers.pop_back();
-            fiber.frames.resize(handler.frames);
-            if (fiber.atomicDepth > 0)
-                fiber.atomicDepth = int(std::count_if(fiber.frames.begin(), fiber.frames.end(),
-                                                      [](const Fiber::Frame &f) { return f.atomic; }));
-            closeUpvalues(fiber, handler.stack);
-            stack.resize(handler.stack);
-            stack.push_back(error.isThrow ? error.thrown : Value(error.message));
-            stack.emplace_back(qint64(error.line) * 2 + (error.isThrow ? 1 : 0));
-            load();
-            ip = handler.target;
+        } catch (const std::bad_alloc &) {
+            // Past what the system would give: the same catchable error as the limit.
+            RuntimeError error;
+            error.line = -1;
+            error.message = QStringLiteral("OutOfMemory: an allocation failed");
+            if (!unwind(error))
+                return;
         } catch (const StopUnwind &) {
             finish(fiber, nullptr);
             return;
@@ -1077,6 +1314,184 @@ void Vm::execute(Fiber &fiber)
 #undef READ_U32
 #undef SLOT
 #undef SAVE_IP
+#undef NOTE_ALLOCATION
+}
+
+// --- tasks, coroutines, channels -----------------------------------------------------------
+
+void Vm::startTask(Fiber &fiber, std::size_t calleeIndex, int argc)
+{
+    if (!fiber.stack[calleeIndex].isCallable())
+        fail(-1, QStringLiteral("go: expected a function call, not %1.").arg(fiber.stack[calleeIndex].typeName()));
+    auto taskFiber = std::make_shared<Fiber>();
+    taskFiber->stack.assign(std::make_move_iterator(fiber.stack.begin() + std::ptrdiff_t(calleeIndex)),
+                            std::make_move_iterator(fiber.stack.end()));
+    fiber.stack.resize(calleeIndex);
+    auto task = std::make_shared<Task>(&m_heap, Task::Kind::Go, taskFiber);
+    taskFiber->task = task;
+    taskFiber->onDone = [this](Fiber &ended, const RuntimeError *error) { taskEnded(ended, error); };
+    m_fibers.emplace(taskFiber.get(), taskFiber);
+    // The task's first call happens when it first runs (execute() calls slot 0 with the
+    // arguments above it).
+    taskFiber->state = Fiber::State::Parked;
+    Q_UNUSED(argc); // the arguments are on the task's stack, above the callee
+    schedule(taskFiber);
+    fiber.stack.emplace_back(std::move(task));
+}
+
+void Vm::taskEnded(Fiber &fiber, const RuntimeError *error)
+{
+    if (error)
+        m_host.printError(QStringLiteral("[line %1] RuntimeError in task: %2\n").arg(error->line).arg(error->message));
+    const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+    if (task) {
+        task->done = true;
+        task->result = error ? Value() : fiber.result;
+        task->fiber.reset();
+        for (const Waiting &waiting : std::exchange(task->waiters, {}))
+            wakeWith(waiting, task->result);
+    }
+    fiber.result = Value();
+    m_host.tasksChanged();
+}
+
+void Vm::coroutineEnded(Fiber &fiber, const RuntimeError *error)
+{
+    const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+    if (!task)
+        return;
+    task->done = true;
+    task->result = error ? Value() : fiber.result;
+    fiber.result = Value();
+    const Waiting resumer = std::exchange(task->resumer, Waiting());
+    task->fiber.reset();
+    if (const auto next = resumer.fiber.lock()) {
+        // The value (or the error) goes to whoever resumed it, which runs next.
+        if (error)
+            next->pendingError = *error;
+        if (wakeWith(resumer, task->result)) {
+            m_runQueue.erase(std::remove(m_runQueue.begin(), m_runQueue.end(), next), m_runQueue.end());
+            m_switchTo = next;
+        }
+    } else if (error) {
+        m_host.printError(QStringLiteral("[line %1] RuntimeError in coroutine: %2\n").arg(error->line).arg(error->message));
+    }
+}
+
+void Vm::resume(Fiber &fiber, const std::shared_ptr<Task> &task)
+{
+    fiber.stack.emplace_back(); // the placeholder for the value that comes back
+    if (task->done || !task->fiber)
+        return;
+    const std::shared_ptr<Fiber> coroutine = task->fiber;
+    if (coroutine->state != Fiber::State::Parked || task->resumer.fiber.lock())
+        fail(-1, QStringLiteral("This coroutine is already running."));
+    if (coroutine.get() == &fiber)
+        fail(-1, QStringLiteral("A coroutine cannot resume itself."));
+    parkCurrent(true);
+    task->resumer = waitingFor(fiber);
+    if (!m_fibers.count(coroutine.get())) {
+        m_fibers.emplace(coroutine.get(), coroutine);
+        if (coroutine->blocked)
+            ++m_blocked;
+    }
+    unblock(*coroutine);
+    coroutine->state = Fiber::State::Runnable;
+    m_switchTo = coroutine;
+}
+
+void Vm::await(Fiber &fiber, const Value &value, int line)
+{
+    switch (value.type()) {
+    case Value::Type::Task: {
+        const std::shared_ptr<Task> task = value.asTask();
+        if (task->kind == Task::Kind::Coroutine) {
+            resume(fiber, task);
+            return;
+        }
+        if (task->done) {
+            fiber.stack.push_back(task->result);
+            return;
+        }
+        fiber.stack.emplace_back();
+        parkCurrent(true);
+        task->waiters.push_back(waitingFor(fiber));
+        return;
+    }
+    case Value::Type::Channel:
+        channelReceive(fiber, *value.asChannel());
+        return;
+    case Value::Type::Handle:
+        fiber.stack.push_back(m_host.awaitTimer(value.asHandle()->id, line));
+        return;
+    case Value::Type::Int:
+        // timer.setTimeout(...) gives the timer's id.
+        fiber.stack.push_back(value.asInt() > 0 ? m_host.awaitTimer(quint64(value.asInt()), line) : value);
+        return;
+    default:
+        fiber.stack.push_back(value); // awaiting a plain value gives it
+        return;
+    }
+}
+
+void Vm::channelSend(Fiber &fiber, Channel &channel, Value value, int line)
+{
+    if (channel.closed)
+        fail(line, QStringLiteral("Cannot send on a closed channel."));
+    while (!channel.receivers.empty()) {
+        const Waiting receiver = channel.receivers.front();
+        channel.receivers.pop_front();
+        if (wakeWith(receiver, value)) {
+            fiber.stack.emplace_back();
+            return;
+        }
+    }
+    fiber.stack.emplace_back();
+    if (channel.buffer.size() < channel.capacity) {
+        channel.buffer.push_back(std::move(value));
+        return;
+    }
+    parkCurrent(true);
+    channel.senders.push_back({waitingFor(fiber), std::move(value)});
+}
+
+void Vm::channelReceive(Fiber &fiber, Channel &channel)
+{
+    auto wakeSender = [this, &channel]() -> std::optional<Value> {
+        while (!channel.senders.empty()) {
+            Channel::Sender sender = std::move(channel.senders.front());
+            channel.senders.pop_front();
+            if (wakeWith(sender.waiting, Value()))
+                return std::move(sender.value);
+        }
+        return std::nullopt;
+    };
+    if (!channel.buffer.empty()) {
+        Value value = std::move(channel.buffer.front());
+        channel.buffer.pop_front();
+        if (std::optional<Value> next = wakeSender())
+            channel.buffer.push_back(std::move(*next));
+        fiber.stack.push_back(std::move(value));
+        return;
+    }
+    if (std::optional<Value> value = wakeSender()) {
+        fiber.stack.push_back(std::move(*value));
+        return;
+    }
+    fiber.stack.emplace_back();
+    if (channel.closed)
+        return; // a closed, drained channel gives null
+    parkCurrent(true);
+    channel.receivers.push_back(waitingFor(fiber));
+}
+
+void Vm::channelClose(Channel &channel)
+{
+    channel.closed = true;
+    for (const Waiting &receiver : std::exchange(channel.receivers, {}))
+        wakeWith(receiver, Value());
+    for (Channel::Sender &sender : std::exchange(channel.senders, {}))
+        wakeWith(sender.waiting, Value());
 }
 
 // --- members and indexing ----------------------------------------------------------------
@@ -1243,6 +1658,19 @@ QString Vm::toText(const Value &value, int depth, bool quoteStrings)
         return QStringLiteral("<native fn %1>").arg(value.asNative()->name);
     case Value::Type::Handle:
         return m_host.describeHandle(*value.asHandle());
+    case Value::Type::Task: {
+        const Task &task = *value.asTask();
+        return QStringLiteral("<%1 %2>")
+                .arg(task.kind == Task::Kind::Coroutine ? u"coroutine" : u"task")
+                .arg(task.done ? u"done" : u"pending");
+    }
+    case Value::Type::Channel: {
+        const Channel &channel = *value.asChannel();
+        return QStringLiteral("<channel %1/%2%3>")
+                .arg(channel.buffer.size())
+                .arg(channel.capacity)
+                .arg(channel.closed ? u" closed" : u"");
+    }
     }
     return QString();
 }

@@ -86,20 +86,39 @@ public:
     Fiber *currentFiber() const { return m_current; }
     //! Parks the running fiber once the current built-in returns; returns the token that
     //! wake() must present.
-    quint64 parkCurrent();
+    quint64 parkCurrent(bool blocking = false);
     //! Makes a parked fiber runnable again, if @p token is still its park token.
     void wake(const std::weak_ptr<Fiber> &fiber, quint64 token);
+    //! As wake(), and the value the fiber waited for replaces the placeholder its wait left
+    //! on its stack. Returns whether the fiber was woken.
+    bool wakeWith(const Waiting &waiting, Value value);
     //! The running fiber sleeps @p ms milliseconds; other fibers run meanwhile.
     void sleepCurrent(qint64 ms);
     //! The running fiber as a shared pointer (for wake-ups).
     std::weak_ptr<Fiber> currentFiberRef() const;
-    //! Fibers that have not ended (running, runnable or parked).
-    std::size_t liveFiberCount() const { return m_fibers.size(); }
+    //! Fibers that can still run by themselves: not ended, and not blocked on a channel, a
+    //! task or a coroutine.
+    std::size_t liveFiberCount() const { return m_fibers.size() - m_blocked; }
     //! Stops scheduling: nothing runs any more (the end of the run).
     void halt();
     //! Ends every fiber, closing their upvalues (teardown).
     void dropAllFibers();
     void setMaxCallDepth(int depth) { m_maxCallDepth = depth; }
+    //! The most bytes the heap may hold before an allocation by the script raises the
+    //! catchable runtime error "OutOfMemory: ..." (0: no limit; the default is 1 GiB).
+    void setHeapLimit(qint64 bytes) { m_heapLimit = bytes; }
+    qint64 heapLimit() const { return m_heapLimit; }
+    //! Raises OutOfMemory if the heap, plus @p extra bytes about to be allocated, would pass
+    //! the limit (after a collection). Built-ins call it before large allocations.
+    void checkHeap(qint64 extra, int line);
+    static constexpr qint64 kDefaultHeapLimit = qint64(1) << 30;
+
+    // --- channels (`ch <- v`, `<- ch`, ch.send/recv/close) ---
+    //! Each pushes its result on the running fiber's stack, or parks it (the value arrives
+    //! with the wake-up).
+    void channelSend(Fiber &fiber, Channel &channel, Value value, int line);
+    void channelReceive(Fiber &fiber, Channel &channel);
+    void channelClose(Channel &channel);
 
     // --- helpers for built-ins ---
     //! Text as print() shows it: strings bare, arrays as [1, 2], objects as {id: 1}.
@@ -108,6 +127,16 @@ public:
 
 private:
     void execute(Fiber &fiber);
+    //! Runs @p fiber, then the fibers it hands over to directly (a coroutine and its
+    //! resumer); true if one was preempted.
+    bool runChain(std::shared_ptr<Fiber> fiber);
+    void resume(Fiber &fiber, const std::shared_ptr<Task> &task);
+    void await(Fiber &fiber, const Value &value, int line);
+    void startTask(Fiber &fiber, std::size_t calleeIndex, int argc);
+    void taskEnded(Fiber &fiber, const RuntimeError *error);
+    void coroutineEnded(Fiber &fiber, const RuntimeError *error);
+    void unblock(Fiber &fiber);
+    Waiting waitingFor(Fiber &fiber);
     void finish(Fiber &fiber, const RuntimeError *error);
     void postRun();
     void runQueue();
@@ -136,17 +165,22 @@ private:
     std::vector<bool> m_declared;
     QStringList m_globalNames;
     QHash<QString, int> m_globalIndex;
-    std::array<QHash<QString, Method>, 13> m_methods;
+    std::array<QHash<QString, Method>, 15> m_methods;
 
     std::unordered_map<Fiber *, std::shared_ptr<Fiber>> m_fibers; //!< every fiber not yet done
     std::deque<std::shared_ptr<Fiber>> m_runQueue;
     Fiber *m_current = nullptr;
+    std::shared_ptr<Fiber> m_switchTo; //!< run next, before the queue (coroutine hand-over)
+    std::size_t m_blocked = 0;         //!< fibers in m_fibers with blocked set
     bool m_runPosted = false;
     bool m_halted = false;
     quint64 m_nextParkToken = 1;
     int m_budget = 0;
     QElapsedTimer m_sliceClock;
     int m_maxCallDepth = 1000;
+    qint64 m_heapLimit = kDefaultHeapLimit;
+    int m_allocations = 0; //!< allocations since the heap was last measured
+    QElapsedTimer m_heapClock;
     std::vector<const GcObject *> m_printing; //!< containers being printed, for cycles
 };
 

@@ -37,6 +37,12 @@ public:
     virtual Value callHandleMethod(const std::shared_ptr<const TimerHandle> &handle,
                                    const QString &name, std::vector<Value> &args, int line) = 0;
     virtual QString describeHandle(const TimerHandle &handle) = 0;
+    //! `await` on a timer (a handle or an id): its last callback's result once it has ended.
+    //! May park the running fiber (Vm::parkCurrent) and wake it later with the value.
+    virtual Value awaitTimer(quint64 id, int line) = 0;
+    //! A task ended, or blocked on a channel, a task or a coroutine: the run may be over (or
+    //! deadlocked).
+    virtual void tasksChanged() = 0;
 };
 
 } // namespace havel::script
