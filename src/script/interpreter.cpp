@@ -130,7 +130,14 @@ void Interpreter::printError(const QString &text)
 void Interpreter::runScript(const QString &source)
 {
     SyntaxError syntaxError;
-    std::unique_ptr<Program> program = Parser::parse(source, &syntaxError);
+    // The parser polls m_parseCancel, so a stop request ends even a huge parse at once.
+    qCDebug(lcScript, "Interpreter::runScript: parsing %lld characters", qlonglong(source.size()));
+    std::unique_ptr<Program> program = Parser::parse(source, &syntaxError, &m_parseCancel);
+    if (!program && syntaxError.interrupted) {
+        qCDebug(lcScript, "Interpreter::runScript: parsing interrupted by a stop request");
+        requestFinish(m_stopRequest.load());
+        return;
+    }
     if (!program) {
         printError(syntaxError.toString() + u'\n');
         requestFinish(ExitSyntax);
@@ -160,8 +167,10 @@ void Interpreter::runScript(const QString &source)
 void Interpreter::requestStop(int exitCode)
 {
     int expected = -1;
-    if (m_stopRequest.compare_exchange_strong(expected, exitCode))
+    if (m_stopRequest.compare_exchange_strong(expected, exitCode)) {
+        m_parseCancel.store(true, std::memory_order_relaxed);
         QMetaObject::invokeMethod(this, "onStopRequested", Qt::QueuedConnection);
+    }
 }
 
 void Interpreter::onStopRequested()

@@ -204,6 +204,8 @@ private:
     std::vector<const GcObject *> m_printing; //!< containers being printed, for cycles
     //! -1, or the exit code another thread asked for. Read between statements.
     std::atomic<int> m_stopRequest{-1};
+    //! Set with m_stopRequest: the parser polls it, so a stop interrupts a huge parse too.
+    std::atomic<bool> m_parseCancel{false};
     std::atomic<bool> m_changedElsewhere{false};
     //! Orders the end of a run before the destructor when the two run on different threads
     //! (ScriptHost deletes the interpreter after joining its thread). The join already does
