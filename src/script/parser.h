@@ -15,8 +15,9 @@
 //   within a few hundred KB.
 // - kMaxChainDepth (10,000) chain links in one statement: a + b + ..., f()()..., o.a.b...,
 //   a[0][0]... Loops build these, deep in the tree without parser recursion.
-// - kMaxElseIf (10,000) `else if` branches in one statement, nested ladders included. A
-//   branch's own expressions start the chain count afresh (they are siblings, not nested).
+// - kMaxElseIf (10,000) `else if` branches in one ladder, counting those of the ladders
+//   nested in its branches. A branch's own expressions start the chain count afresh (they
+//   are siblings, not nested), so a tree is at most 10,000 + 10,000 links deep.
 // Duplicate keys and parameters are found with hash sets; nothing scans back.
 #pragma once
 

@@ -103,9 +103,6 @@ QString show(const Expr *expr)
     return QString();
 }
 
-//! Small for a thread, yet enough for the deepest tree the limits admit, even under ASan.
-constexpr uint kSmallStackBytes = 2u * 1024u * 1024u;
-
 //! @p open repeated @p n times, then @p middle, then @p close repeated @p n times.
 QString nested(const QString &open, int n, const QString &middle, const QString &close)
 {
@@ -175,6 +172,7 @@ private Q_SLOTS:
     void errors();
     void limits_data();
     void limits();
+    void limitsOnASmallStack_data();
     void limitsOnASmallStack();
     void linearTime_data();
     void linearTime();
@@ -417,32 +415,54 @@ void tst_Parser::limits()
     }
 }
 
-// The deepest input each limit admits, parsed and freed on a thread with a small stack, so
-// that the limits are safe for an embedder's thread too, not only for havel's big one.
+// The deepest input each limit admits, parsed and freed on a thread with a 4 MB stack (as in
+// tst_hostfaults), so that the limits hold for an embedder's thread too, even under ASan. On a
+// stack too small for them (256 KB) the nesting gives "Too much nesting.", never a crash. (Not
+// the chains there: a 10,000-deep tree needs more than 256 KB to be freed, under ASan.)
+void tst_Parser::limitsOnASmallStack_data()
+{
+    QTest::addColumn<uint>("stackBytes");
+    QTest::addColumn<bool>("allParse");
+    QTest::newRow("4 MB") << 4u * 1024u * 1024u << true;
+    QTest::newRow("256 KB") << 256u * 1024u << false;
+}
+
 void tst_Parser::limitsOnASmallStack()
 {
+    QFETCH(uint, stackBytes);
+    QFETCH(bool, allParse);
     QStringList sources;
-    for (const char *wrap : {"(%1)", "f(%1)", "[%1]", "{a: %1}", "fn() { %1 }", "\"${%1}\"", "!%1", "a[%1]"}) {
+    for (const char *wrap : {"(%1)", "f(%1)", "[%1]", "{a: %1}", "fn() { %1 }", "\"${%1}\"", "!%1", "a[%1]",
+                             "2 ** %1", "a ? %1 : b", "y => %1", "timeout 1 { %1 }"}) {
         QString s = QStringLiteral("x");
         for (int i = 0; i < Parser::kMaxDepth; ++i)
             s = QString::fromLatin1(wrap).arg(s);
         sources.append("x = " + s);
     }
     sources.append(nested(QStringLiteral("if a { "), Parser::kMaxDepth, QStringLiteral("x"), QStringLiteral(" }")));
-    sources.append(generated(QStringLiteral("else if"), Parser::kMaxElseIf - 1) + " else if 1"
-                   + QStringLiteral(" + 1").repeated(Parser::kMaxChainDepth) + " { }");
-    int parsed = 0;
+    if (allParse) {
+        sources.append("x = 1" + QStringLiteral(" + 1").repeated(Parser::kMaxChainDepth));
+        sources.append("f" + QStringLiteral("()").repeated(Parser::kMaxChainDepth));
+        sources.append(generated(QStringLiteral("else if"), Parser::kMaxElseIf - 1) + " else if 1"
+                       + QStringLiteral(" + 1").repeated(Parser::kMaxChainDepth) + " { }");
+    }
+    QStringList outcomes;
     std::unique_ptr<QThread> thread(QThread::create([&] {
         for (const QString &source : sources) {
             SyntaxError error;
-            if (Parser::parse(source, &error))
-                ++parsed;
+            outcomes.append(Parser::parse(source, &error) ? QStringLiteral("ok") : error.message);
         }
     }));
-    thread->setStackSize(kSmallStackBytes);
+    thread->setStackSize(stackBytes);
     thread->start();
     QVERIFY(thread->wait(QDeadlineTimer(120'000)));
-    QCOMPARE(parsed, sources.size());
+    QCOMPARE(outcomes.size(), sources.size());
+    for (qsizetype i = 0; i < outcomes.size(); ++i) {
+        if (allParse || outcomes.at(i) != u"Too much nesting.")
+            QVERIFY2(outcomes.at(i) == u"ok", qPrintable(QStringLiteral("%1: %2").arg(sources.at(i).left(40), outcomes.at(i))));
+    }
+    if (!allParse) // the guard did act: a 256 KB stack cannot hold 200 levels of calls
+        QVERIFY(outcomes.contains(QStringLiteral("Too much nesting.")));
 }
 
 // The front end is linear in its input (issue 10): ten times the input takes about ten times
