@@ -240,6 +240,14 @@ struct BlockStmt : Stmt
 struct IfStmt : Stmt
 {
     explicit IfStmt(int line) : Stmt(Kind::If, line) { }
+    //! Frees an else-if ladder (up to 10,000 branches) with a loop rather than one nested
+    //! destructor per branch, so that its depth adds nothing to the stack a tree needs.
+    ~IfStmt() override
+    {
+        StmtPtr next = std::move(elseBranch);
+        while (next && next->kind == Kind::If)
+            next = std::move(static_cast<IfStmt &>(*next).elseBranch); // frees one branch
+    }
     ExprPtr condition;
     StmtPtr thenBranch;
     StmtPtr elseBranch;

@@ -37,7 +37,7 @@ bool isIdentifierPart(QChar c)
 
 } // namespace
 
-Lexer::Lexer(const QString &source, int firstLine) : m_source(source), m_line(firstLine) { }
+Lexer::Lexer(const QString &source) : m_source(source) { }
 
 QChar Lexer::peek(qsizetype ahead) const
 {
@@ -58,19 +58,27 @@ bool Lexer::match(QChar expected)
     return true;
 }
 
-void Lexer::add(TokenType type)
+Token Lexer::make(TokenType type) const
 {
     Token token;
     token.type = type;
     token.lexeme = m_source.mid(m_start, m_current - m_start);
     token.line = m_line;
-    m_tokens.append(token);
+    token.spaceBefore = m_spaceBefore;
+    return token;
+}
+
+void Lexer::add(TokenType type)
+{
+    m_tokens.append(make(type));
+    m_spaceBefore = false;
 }
 
 void Lexer::addNewline()
 {
-    // Inside ( ) or [ ] an expression continues on the next line.
-    if (!m_brackets.isEmpty() && m_brackets.last() != u'{')
+    m_spaceBefore = true;
+    // Inside ( ) or [ ] (or an interpolation) an expression continues on the next line.
+    if (!m_brackets.isEmpty() && m_brackets.last().bracket != u'{')
         return;
     if (m_tokens.isEmpty() || m_tokens.last().type == TokenType::Newline)
         return;
@@ -91,6 +99,24 @@ void Lexer::error(const QString &message)
     m_failed = true;
 }
 
+bool Lexer::pollCancel()
+{
+    // One relaxed load per few thousand steps: nothing measurable, yet well under a
+    // millisecond between polls.
+    if (!m_cancelFlag || m_cancelled)
+        return m_cancelled;
+    if (m_pollCountdown > 0) {
+        --m_pollCountdown;
+        return false;
+    }
+    m_pollCountdown = 4096;
+    if (m_cancelFlag->load(std::memory_order_relaxed)) {
+        m_cancelled = true;
+        error(QStringLiteral("Interrupted."));
+    }
+    return m_cancelled;
+}
+
 QList<Token> Lexer::tokenize()
 {
     // Checked up front, because it may hide in strings and comments too: a NUL byte means a
@@ -106,26 +132,30 @@ QList<Token> Lexer::tokenize()
         }
     }
     m_line = firstLine;
-    while (!atEnd() && !m_failed) {
+    while (!atEnd() && !m_failed && !pollCancel()) {
         m_start = m_current;
         const QChar c = advance();
         switch (c.unicode()) {
         case u' ': case u'\t': case u'\r':
         case 0xFEFF: // a byte-order mark, as some editors save UTF-8
+            m_spaceBefore = true;
             break;
         case u'\n':
             addNewline();
             ++m_line;
             break;
-        case u'(': m_brackets.append(c); add(TokenType::LeftParen); break;
-        case u'[': m_brackets.append(c); add(TokenType::LeftBracket); break;
-        case u'{': m_brackets.append(c); add(TokenType::LeftBrace); break;
-        case u')': case u']': case u'}':
-            // A stray closer is the parser's business; only pop a bracket that is open.
-            if (!m_brackets.isEmpty())
+        case u'(': m_brackets.append(Open{c, QChar(), false, 0}); add(TokenType::LeftParen); break;
+        case u'[': m_brackets.append(Open{c, QChar(), false, 0}); add(TokenType::LeftBracket); break;
+        case u'{': m_brackets.append(Open{c, QChar(), false, 0}); add(TokenType::LeftBrace); break;
+        case u')': case u']':
+            // A stray closer is the parser's business; only pop a bracket that is open, and
+            // never an interpolation, which only its `}` ends.
+            if (!m_brackets.isEmpty() && m_brackets.last().bracket != u'$')
                 m_brackets.removeLast();
-            add(c == u')' ? TokenType::RightParen
-                          : c == u']' ? TokenType::RightBracket : TokenType::RightBrace);
+            add(c == u')' ? TokenType::RightParen : TokenType::RightBracket);
+            break;
+        case u'}':
+            closeBrace();
             break;
         case u',': add(TokenType::Comma); break;
         case u';': add(TokenType::Semicolon); break;
@@ -173,6 +203,7 @@ QList<Token> Lexer::tokenize()
             if (match(u'/')) {
                 while (!atEnd() && peek() != u'\n')
                     ++m_current;
+                m_spaceBefore = true;
             } else if (match(u'*')) {
                 skipBlockComment();
             } else {
@@ -189,19 +220,21 @@ QList<Token> Lexer::tokenize()
             }
             break;
         case u'"': case u'\'':
-            scanString(c, TokenType::String);
+            scanString(c, false, m_line);
             break;
         default:
             if (c == u'f' && (peek() == u'"' || peek() == u'\'')) {
-                scanString(advance(), TokenType::FString);
+                scanString(advance(), true, m_line);
             } else if (c.isDigit()) {
                 scanNumber();
             } else if (isIdentifierStart(c)) {
                 scanIdentifier();
             } else if (c.isHighSurrogate() || c.isLowSurrogate() || c.isSpace()) {
                 // Non-BMP symbols (emoji) and exotic spaces are only valid inside strings.
-                if (c.isSpace())
+                if (c.isSpace()) {
+                    m_spaceBefore = true;
                     break;
+                }
                 error(QStringLiteral("Unexpected character."));
             } else if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format) {
                 // Printed by code point: the character itself would garble the message.
@@ -213,6 +246,14 @@ QList<Token> Lexer::tokenize()
         }
     }
     if (!m_failed) {
+        // The input ended inside an interpolation: its string is the one left open.
+        for (qsizetype i = m_brackets.size() - 1; i >= 0; --i) {
+            if (m_brackets.at(i).bracket == u'$') {
+                m_line = m_brackets.at(i).line;
+                error(QStringLiteral("Unterminated string."));
+                return m_tokens;
+            }
+        }
         addNewline();
         m_start = m_current;
         Token eof;
@@ -225,6 +266,7 @@ QList<Token> Lexer::tokenize()
 
 void Lexer::skipBlockComment()
 {
+    m_spaceBefore = true;
     while (!atEnd()) {
         if (peek() == u'*' && peek(1) == u'/') {
             m_current += 2;
@@ -236,47 +278,97 @@ void Lexer::skipBlockComment()
     error(QStringLiteral("Unterminated block comment."));
 }
 
-void Lexer::scanString(QChar quote, TokenType type)
+void Lexer::closeBrace()
 {
-    const int startLine = m_line;
-    const qsizetype bodyStart = m_current;
-    // Inside ${...} (or {...} of an f-string) quotes open nested strings, as in
-    // "${name + "!"}", so the scan counts braces and skips nested strings there.
-    int braces = 0;
-    QChar nestedQuote;
-    while (!atEnd() && (braces > 0 || peek() != quote)) {
-        const QChar c = peek();
-        if (c == u'\\' && m_current + 1 < m_source.size()) {
-            ++m_current; // the escaped character never ends the string
-        } else if (braces > 0 && !nestedQuote.isNull()) {
-            if (c == nestedQuote)
-                nestedQuote = QChar();
-        } else if (braces > 0 && (c == u'"' || c == u'\'')) {
-            nestedQuote = c;
-        } else if (braces > 0 && c == u'{') {
-            ++braces;
-        } else if (braces > 0 && c == u'}') {
-            --braces;
-        } else if ((c == u'$' && peek(1) == u'{') || (type == TokenType::FString && c == u'{')) {
-            if (c == u'$')
-                ++m_current;
-            braces = 1;
-        }
-        if (peek() == u'\n')
-            ++m_line;
-        ++m_current;
-    }
-    if (atEnd()) {
-        m_line = startLine;
-        error(QStringLiteral("Unterminated string."));
+    // A `}` closes the innermost { or interpolation; a ( or [ left open inside it stays
+    // unclosed (the parser reports it), rather than letting the `}` end the wrong thing.
+    // Each entry is pushed once and popped once, so this stays linear.
+    while (!m_brackets.isEmpty() && m_brackets.last().bracket != u'{'
+           && m_brackets.last().bracket != u'$')
+        m_brackets.removeLast();
+    if (!m_brackets.isEmpty() && m_brackets.last().bracket == u'$') {
+        const Open open = m_brackets.takeLast();
+        add(TokenType::InterpolationEnd);
+        scanString(open.quote, open.fstring, open.line);
         return;
     }
-    Token token;
-    token.type = type;
-    token.lexeme = m_source.mid(bodyStart, m_current - bodyStart);
-    token.line = startLine;
-    ++m_current; // the closing quote
-    m_tokens.append(token);
+    if (!m_brackets.isEmpty())
+        m_brackets.removeLast();
+    add(TokenType::RightBrace);
+}
+
+void Lexer::scanString(QChar quote, bool fstring, int startLine)
+{
+    // From just past the opening quote, or past the `}` that ended an interpolation, up to the
+    // closing quote or the next interpolation. A `$name` is emitted in place (a StringPart, the
+    // name, an InterpolationEnd) and the scan goes on.
+    qsizetype segmentStart = m_current;
+    QString text;
+    auto emitText = [&](TokenType type) {
+        Token token;
+        token.type = type;
+        token.lexeme = m_source.mid(segmentStart, m_current - segmentStart);
+        token.text = text;
+        token.line = startLine;
+        token.spaceBefore = m_spaceBefore;
+        m_spaceBefore = false;
+        m_tokens.append(token);
+        text.clear();
+    };
+    while (!atEnd()) {
+        if (pollCancel())
+            return;
+        const QChar c = peek();
+        if (c == quote) {
+            emitText(TokenType::String);
+            ++m_current;
+            return;
+        }
+        if (c == u'\\' && m_current + 1 < m_source.size()) {
+            const QChar e = peek(1);
+            m_current += 2;
+            switch (e.unicode()) {
+            case u'n': text.append(u'\n'); break;
+            case u't': text.append(u'\t'); break;
+            case u'r': text.append(u'\r'); break;
+            case u'0': text.append(QChar(u'\0')); break;
+            case u'\\': case u'"': case u'\'': case u'$': case u'{': case u'}':
+                text.append(e);
+                break;
+            default:
+                // Not an escape: both characters stay, as in the subset's first version.
+                text.append(c);
+                text.append(e);
+                if (e == u'\n')
+                    ++m_line;
+            }
+            continue;
+        }
+        const bool dollarBrace = c == u'$' && peek(1) == u'{';
+        if (dollarBrace || (fstring && c == u'{')) {
+            emitText(TokenType::StringPart);
+            m_current += dollarBrace ? 2 : 1;
+            m_brackets.append({u'$', quote, fstring, startLine});
+            return;
+        }
+        if (c == u'$' && (peek(1) == u'_' || peek(1).isLetter())) {
+            emitText(TokenType::StringPart);
+            m_start = ++m_current;
+            while (!atEnd() && isIdentifierPart(peek()))
+                ++m_current;
+            add(TokenType::Identifier); // a name even when it spells a keyword: "$if" is a variable
+            m_start = m_current;
+            add(TokenType::InterpolationEnd);
+            segmentStart = m_current;
+            continue;
+        }
+        if (c == u'\n')
+            ++m_line;
+        text.append(c);
+        ++m_current;
+    }
+    m_line = startLine;
+    error(QStringLiteral("Unterminated string."));
 }
 
 void Lexer::scanNumber()
@@ -329,9 +421,7 @@ void Lexer::scanNumber()
         }
     }
 
-    Token token;
-    token.line = m_line;
-    token.lexeme = m_source.mid(m_start, m_current - m_start);
+    Token token = make(TokenType::Integer);
     bool ok = false;
     if (isFloat) {
         token.type = TokenType::Float;
@@ -346,6 +436,7 @@ void Lexer::scanNumber()
         return;
     }
     m_tokens.append(token);
+    m_spaceBefore = false;
 }
 
 void Lexer::scanIdentifier()

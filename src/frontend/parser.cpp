@@ -2,15 +2,36 @@
 
 #include "lexer.h"
 
+#include <QtCore/QHash>
+#include <QtCore/QSet>
+
+#include <pthread.h>
+
+#include <algorithm>
+
 namespace havel::script {
 
 namespace {
 
-constexpr int kMaxDepth = 200;
-// The most chain links (a + b + ..., f()()..., else if ...) one statement may hold, nested
-// statements included: a bound on its tree's depth, on top of the nesting. Walking a tree this
-// deep takes a few MB of stack at most, even under ASan.
-constexpr int kMaxChainDepth = 10'000;
+//! The lowest frame address the parser may reach on this thread: its stack's end plus a margin
+//! for the error path (throwing, and freeing what was built, under ASan too). 200 levels take
+//! under 0.5 MB (about 2.5 MB under ASan), which havel's interpreter thread and a 4 MB thread
+//! have; a thread with a smaller stack gets "Too much nesting." earlier, never a crash. (The
+//! interpreter guards its evaluation alike.)
+const char *parserStackFloor()
+{
+    thread_local const char *const floor = [] {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) != 0)
+            return static_cast<const char *>(nullptr);
+        void *base = nullptr;
+        std::size_t size = 0;
+        pthread_attr_getstack(&attr, &base, &size);
+        pthread_attr_destroy(&attr);
+        return static_cast<const char *>(base) + std::min<std::size_t>(size / 2, 256 * 1024);
+    }();
+    return floor;
+}
 
 bool isAssignable(const Expr &expr)
 {
@@ -31,10 +52,11 @@ bool isTimerKeyword(const QString &name)
 
 } // namespace
 
-Parser::DepthGuard::DepthGuard(Parser *parser) : m_parser(parser)
+Parser::DepthGuard::DepthGuard(Parser *parser, const Token &opener) : m_parser(parser)
 {
-    if (++m_parser->m_depth > kMaxDepth)
-        m_parser->errorAt(m_parser->peek(), QStringLiteral("Too much nesting."));
+    if (++m_parser->m_depth > kMaxDepth
+        || static_cast<const char *>(__builtin_frame_address(0)) < parserStackFloor())
+        m_parser->errorAt(opener, QStringLiteral("Too much nesting."));
 }
 
 Parser::DepthGuard::~DepthGuard()
@@ -59,9 +81,22 @@ Parser::Parser(QList<Token> tokens) : m_tokens(std::move(tokens))
     }
 }
 
-std::unique_ptr<Program> Parser::parse(const QString &source, SyntaxError *error)
+std::unique_ptr<Program> Parser::parse(const QString &source, SyntaxError *error,
+                                       const std::atomic<bool> *cancel)
 {
-    Parser parser(Lexer(source).tokenize());
+    Lexer lexer(source);
+    lexer.setCancelFlag(cancel);
+    QList<Token> tokens = lexer.tokenize();
+    if (lexer.cancelled()) {
+        if (error) {
+            *error = SyntaxError();
+            error->interrupted = true;
+            error->message = QStringLiteral("Interrupted.");
+        }
+        return nullptr;
+    }
+    Parser parser(std::move(tokens));
+    parser.setCancelFlag(cancel);
     auto program = parser.parseProgram();
     if (!program && error)
         *error = *parser.error();
@@ -84,32 +119,24 @@ std::unique_ptr<Program> Parser::parseProgram()
     return program;
 }
 
-ExprPtr Parser::parseSingleExpression()
-{
-    try {
-        skipNewlines();
-        ExprPtr expr = expression();
-        skipNewlines();
-        if (!atEnd())
-            errorAt(peek(), QStringLiteral("Expect end of expression."));
-        return expr;
-    } catch (const Abort &) {
-        return nullptr;
-    }
-}
-
 // --- statements ------------------------------------------------------------------------
 
 StmtPtr Parser::declaration()
 {
-    DepthGuard guard(this);
     // A statement's links end with it: the next statement is a sibling, not a deeper node.
+    // (No nesting level here: a statement nests only inside a block, which counts one.)
     struct ChainScope
     {
         int &chain;
-        const int atEntry;
-        ~ChainScope() { chain = atEntry; }
-    } chainScope{m_chain, m_chain};
+        int &elseIfs;
+        const int chainAtEntry;
+        const int elseIfsAtEntry;
+        ~ChainScope()
+        {
+            chain = chainAtEntry;
+            elseIfs = elseIfsAtEntry;
+        }
+    } chainScope{m_chain, m_elseIfs, m_chain, m_elseIfs};
     if (match({TokenType::Let, TokenType::Val}))
         return letDeclaration();
     // `co fn gen() { ... }`: a generator, which any function with `yield` is anyway.
@@ -247,22 +274,34 @@ StmtPtr Parser::commandStatement()
 
 StmtPtr Parser::ifStatement()
 {
-    auto stmt = std::make_unique<IfStmt>(previous().line);
-    stmt->condition = expression();
-    stmt->thenBranch = block();
-    const qsizetype save = m_current;
-    skipNewlines();
-    if (match({TokenType::Else})) {
-        if (match({TokenType::If})) {
-            chainLink("Too many 'else if' branches.");
-            stmt->elseBranch = ifStatement();
-        } else {
-            stmt->elseBranch = block();
+    // An else-if ladder is built by a loop, not by recursion: 10,000 branches must not need
+    // 10,000 parser frames.
+    auto first = std::make_unique<IfStmt>(previous().line);
+    IfStmt *stmt = first.get();
+    const int chainAtStart = m_chain;
+    while (true) {
+        stmt->condition = expression();
+        stmt->thenBranch = block();
+        // The next branch hangs below this one, not below its condition's chain.
+        m_chain = chainAtStart;
+        const qsizetype save = m_current;
+        skipNewlines();
+        if (!match({TokenType::Else})) {
+            m_current = save;
+            break;
         }
-    } else {
-        m_current = save;
+        if (!match({TokenType::If})) {
+            stmt->elseBranch = block();
+            break;
+        }
+        if (++m_elseIfs > kMaxElseIf)
+            errorAt(previous(), QStringLiteral("Too many 'else if' branches."));
+        auto next = std::make_unique<IfStmt>(previous().line);
+        IfStmt *nextStmt = next.get();
+        stmt->elseBranch = std::move(next);
+        stmt = nextStmt;
     }
-    return stmt;
+    return first;
 }
 
 StmtPtr Parser::forStatement()
@@ -357,7 +396,7 @@ StmtPtr Parser::tryStatement()
 
 std::unique_ptr<BlockStmt> Parser::block()
 {
-    DepthGuard guard(this);
+    DepthGuard guard(this, peek());
     consume(TokenType::LeftBrace, QStringLiteral("Expect '{' before block."));
     auto stmt = std::make_unique<BlockStmt>(previous().line);
     stmt->statements = blockBody();
@@ -390,31 +429,55 @@ void Parser::endStatement()
 
 ExprPtr Parser::expression()
 {
-    DepthGuard guard(this);
     return assignment();
 }
 
 ExprPtr Parser::assignment()
 {
-    ExprPtr expr = ternary();
-    if (match({TokenType::Equal, TokenType::PlusEqual, TokenType::MinusEqual,
-               TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual})) {
-        const Token op = previous();
+    // Right-associative (a = b = c is a = (b = c)), yet built by a loop: the targets wait on
+    // a list and are folded from the right. So `x = ...` costs no nesting level, and a long
+    // chain of `=` costs chain links, not parser recursion.
+    struct Pending
+    {
+        ExprPtr target;
+        TokenType op;
+        int line;
+    };
+    std::vector<Pending> pending;
+    ExprPtr expr = sendOrTernary();
+    while (match({TokenType::Equal, TokenType::PlusEqual, TokenType::MinusEqual,
+                  TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual})) {
+        const Token &op = previous();
         if (!isAssignable(*expr))
             errorAt(op, QStringLiteral("Invalid assignment target."));
+        if (!pending.empty())
+            chainLink("Expression too long.");
+        pending.push_back({std::move(expr), op.type, op.line});
         skipNewlines();
-        auto assign = std::make_unique<AssignExpr>(op.line);
-        assign->op = op.type;
-        assign->target = std::move(expr);
-        DepthGuard guard(this);
-        assign->value = assignment();
-        return assign;
+        expr = sendOrTernary();
     }
+    while (!pending.empty()) {
+        auto assign = std::make_unique<AssignExpr>(pending.back().line);
+        assign->op = pending.back().op;
+        assign->target = std::move(pending.back().target);
+        assign->value = std::move(expr);
+        expr = std::move(assign);
+        pending.pop_back();
+    }
+    return expr;
+}
+
+ExprPtr Parser::sendOrTernary()
+{
+    // `ch <- v` sends; it binds looser than every operator but assignment, so
+    // `a = ch <- v` assigns the send's result and `ch <- a = b` sends the assignment.
+    ExprPtr expr = ternary();
     if (match({TokenType::LeftArrow})) {
-        auto send = std::make_unique<SendExpr>(previous().line);
+        const Token arrow = previous();
+        auto send = std::make_unique<SendExpr>(arrow.line);
         skipNewlines();
         send->channel = std::move(expr);
-        DepthGuard guard(this);
+        DepthGuard guard(this, arrow);
         send->value = assignment();
         return send;
     }
@@ -425,9 +488,10 @@ ExprPtr Parser::ternary()
 {
     ExprPtr condition = nullish();
     if (match({TokenType::Question})) {
+        const Token &question = previous();
         auto expr = std::make_unique<TernaryExpr>(previous().line);
         skipNewlines();
-        DepthGuard guard(this);
+        DepthGuard guard(this, question);
         expr->condition = std::move(condition);
         expr->thenExpr = assignment();
         skipNewlines();
@@ -535,7 +599,7 @@ ExprPtr Parser::multiplicative()
 ExprPtr Parser::unary()
 {
     if (match({TokenType::LeftArrow})) {
-        DepthGuard guard(this);
+        DepthGuard guard(this, previous());
         auto expr = std::make_unique<ReceiveExpr>(previous().line);
         expr->source = unary();
         return expr;
@@ -552,7 +616,7 @@ ExprPtr Parser::unary()
         }
         if (startsOperand(peek(1))) {
             const Token keyword = advance();
-            DepthGuard guard(this);
+            DepthGuard guard(this, keyword);
             if (isYield) {
                 if (m_functions == 0)
                     errorAt(keyword, QStringLiteral("Can't use 'yield' outside a function."));
@@ -566,7 +630,7 @@ ExprPtr Parser::unary()
         }
     }
     if (match({TokenType::Bang, TokenType::Minus})) {
-        DepthGuard guard(this);
+        DepthGuard guard(this, previous());
         auto expr = std::make_unique<UnaryExpr>(previous().line);
         expr->op = previous().type;
         expr->operand = unary();
@@ -582,7 +646,7 @@ ExprPtr Parser::power()
         // Right-associative, and binds tighter than a prefix minus on its left: -2 ** 2 is -4.
         const Token op = previous();
         skipNewlines();
-        DepthGuard guard(this);
+        DepthGuard guard(this, op);
         expr = binary(std::move(expr), op, unary(), Expr::Kind::Binary);
     }
     return expr;
@@ -594,13 +658,12 @@ ExprPtr Parser::postfix()
     while (true) {
         if (match({TokenType::LeftParen})) {
             chainLink("Expression too long.");
+            DepthGuard guard(this, previous());
             expr = finishCall(std::move(expr));
         } else if (match({TokenType::Dot})) {
             chainLink("Expression too long.");
             const Token &name = advance();
-            if (name.type == TokenType::Newline || name.type == TokenType::EndOfFile
-                || name.type == TokenType::Error
-                || (name.type != TokenType::Identifier && !name.lexeme.at(0).isLetter()))
+            if (name.type != TokenType::Identifier && !Token::isKeyword(name.type))
                 errorAt(name, QStringLiteral("Expect property name after '.'."));
             auto member = std::make_unique<MemberExpr>(name.line);
             member->object = std::move(expr);
@@ -608,6 +671,7 @@ ExprPtr Parser::postfix()
             expr = std::move(member);
         } else if (match({TokenType::LeftBracket})) {
             chainLink("Expression too long.");
+            DepthGuard guard(this, previous());
             auto index = std::make_unique<IndexExpr>(previous().line);
             index->object = std::move(expr);
             index->index = expression();
@@ -645,7 +709,6 @@ ExprPtr Parser::finishCall(ExprPtr callee)
 
 ExprPtr Parser::primary()
 {
-    DepthGuard guard(this);
     const Token &token = peek();
     switch (token.type) {
     case TokenType::True:
@@ -674,9 +737,15 @@ ExprPtr Parser::primary()
         literal->floatValue = token.floatValue;
         return literal;
     }
-    case TokenType::String:
-    case TokenType::FString:
-        return stringLiteral(advance());
+    case TokenType::String: {
+        advance();
+        auto literal = std::make_unique<LiteralExpr>(token.line);
+        literal->type = LiteralExpr::Type::String;
+        literal->stringValue = token.text;
+        return literal;
+    }
+    case TokenType::StringPart:
+        return interpolation(advance());
     case TokenType::Identifier: {
         const Token name = advance();
         if (check(TokenType::Arrow)) {
@@ -688,14 +757,14 @@ ExprPtr Parser::primary()
                 || (check(TokenType::Identifier) && peek(1).type != TokenType::Newline)))
             return goExpression(name);
         if (isTimerKeyword(name.lexeme)) {
-            const TokenType next = peek().type;
-            if (next == TokenType::Integer || next == TokenType::Float
-                || next == TokenType::Identifier || next == TokenType::String) {
-                DepthGuard inner(this);
+            if (timerDelayAhead()) {
+                // One level for the delay and the body: `timeout timeout 5 { } { }` recurses.
+                DepthGuard guard(this, name);
                 return timerBlock(name, nullish());
             }
-            if (next == TokenType::LeftParen) {
+            if (check(TokenType::LeftParen)) {
                 // `interval(500) { ... }` is a block; `interval(500, fn)` a call.
+                DepthGuard guard(this, name);
                 advance();
                 auto call = finishCall(std::make_unique<VariableExpr>(name.line, name.lexeme));
                 auto &args = static_cast<CallExpr &>(*call).arguments;
@@ -708,20 +777,26 @@ ExprPtr Parser::primary()
     }
     case TokenType::LeftParen: {
         if (arrowAhead()) {
+            // The arrow is the level; its parameter list nests nothing.
             advance();
             QStringList params = parameterList();
             consume(TokenType::Arrow, QStringLiteral("Expect '=>' after parameters."));
             return arrowFunction(token.line, params);
         }
+        DepthGuard guard(this, peek());
         advance();
         ExprPtr expr = expression();
         consume(TokenType::RightParen, QStringLiteral("Expect ')' after expression."));
         return expr;
     }
-    case TokenType::LeftBracket:
+    case TokenType::LeftBracket: {
+        DepthGuard guard(this, peek());
         return arrayLiteral(advance());
-    case TokenType::LeftBrace:
+    }
+    case TokenType::LeftBrace: {
+        DepthGuard guard(this, peek());
         return objectLiteral(advance());
+    }
     case TokenType::Fn:
         return functionExpression(advance());
     case TokenType::AtStop: {
@@ -739,7 +814,7 @@ bool Parser::startsOperand(const Token &token) const
 {
     switch (token.type) {
     case TokenType::Identifier: case TokenType::Integer: case TokenType::Float:
-    case TokenType::String: case TokenType::FString: case TokenType::True: case TokenType::False:
+    case TokenType::String: case TokenType::StringPart: case TokenType::True: case TokenType::False:
     case TokenType::Null: case TokenType::LeftParen: case TokenType::LeftBracket:
     case TokenType::LeftBrace: case TokenType::Fn: case TokenType::Bang: case TokenType::LeftArrow:
         return true;
@@ -748,9 +823,27 @@ bool Parser::startsOperand(const Token &token) const
     }
 }
 
+bool Parser::timerDelayAhead() const
+{
+    // After `interval`/`timeout`: tokens that can only start a delay, never continue an
+    // expression about a variable of that name. `timeout -5 { }` is a negative delay, as the
+    // minus is attached to its operand; `timeout - 5` and `timeout-5` subtract.
+    const Token &next = peek();
+    switch (next.type) {
+    case TokenType::Integer: case TokenType::Float: case TokenType::Identifier:
+    case TokenType::String: case TokenType::StringPart:
+    case TokenType::Null: case TokenType::True: case TokenType::False: case TokenType::Bang:
+        return true;
+    case TokenType::Minus:
+        return next.spaceBefore && !peek(1).spaceBefore;
+    default:
+        return false;
+    }
+}
+
 ExprPtr Parser::goExpression(const Token &keyword)
 {
-    DepthGuard guard(this);
+    DepthGuard guard(this, keyword);
     auto expr = std::make_unique<GoExpr>(keyword.line);
     if (check(TokenType::LeftBrace)) {
         // `go { ... }`: the block is the body of a function with no parameters.
@@ -772,8 +865,13 @@ ExprPtr Parser::goExpression(const Token &keyword)
 
 ExprPtr Parser::timerBlock(const Token &keyword, ExprPtr delay)
 {
-    if (!check(TokenType::LeftBrace))
+    if (!check(TokenType::LeftBrace)) {
+        if (delay && delay->kind == Expr::Kind::Unary
+            && static_cast<const UnaryExpr &>(*delay).op == TokenType::Minus)
+            errorAt(peek(), QStringLiteral("Expect '{' after %1 delay (to subtract, write '%1 - ...')." )
+                                    .arg(keyword.lexeme));
         errorAt(peek(), QStringLiteral("Expect '{' after %1 delay.").arg(keyword.lexeme));
+    }
     auto expr = std::make_unique<TimerBlockExpr>(keyword.line);
     expr->isInterval = keyword.lexeme == QLatin1String("interval");
     expr->delay = std::move(delay);
@@ -802,6 +900,7 @@ ExprPtr Parser::functionExpression(const Token &fnToken)
 
 std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name)
 {
+    DepthGuard guard(this, peek());
     auto decl = std::make_unique<FunctionDecl>();
     decl->name = name;
     decl->line = line;
@@ -821,11 +920,13 @@ QStringList Parser::parameterList()
 {
     // The '(' is consumed; this reads up to and including the ')'.
     QStringList params;
+    QSet<QString> seen;
     if (!check(TokenType::RightParen)) {
         do {
             const Token &param = consume(TokenType::Identifier, QStringLiteral("Expect parameter name."));
-            if (params.contains(param.lexeme))
+            if (seen.contains(param.lexeme))
                 errorAt(param, QStringLiteral("Duplicate parameter name."));
+            seen.insert(param.lexeme);
             params.append(param.lexeme);
         } while (match({TokenType::Comma}));
     }
@@ -850,6 +951,7 @@ bool Parser::arrowAhead() const
 
 ExprPtr Parser::arrowFunction(int line, QStringList params)
 {
+    DepthGuard guard(this, previous());
     auto expr = std::make_unique<FunctionExpr>(line);
     expr->decl = std::make_unique<FunctionDecl>();
     expr->decl->line = line;
@@ -881,24 +983,26 @@ ExprPtr Parser::arrayLiteral(const Token &open)
 ExprPtr Parser::objectLiteral(const Token &open)
 {
     auto object = std::make_unique<ObjectExpr>(open.line);
+    QHash<QString, std::size_t> indexOfKey; // a repeated key replaces the value in place
     skipNewlines();
     while (!check(TokenType::RightBrace)) {
         const Token &key = advance();
         QString name;
-        if (key.type == TokenType::Identifier || key.type == TokenType::String
-            || key.type == TokenType::Integer
-            || (!key.lexeme.isEmpty() && key.lexeme.at(0).isLetter()
-                && key.type != TokenType::EndOfFile && key.type != TokenType::Error))
+        if (key.type == TokenType::Identifier || key.type == TokenType::Integer
+            || Token::isKeyword(key.type))
             name = key.lexeme;
+        else if (key.type == TokenType::String)
+            name = key.text;
         else
             errorAt(key, QStringLiteral("Expect property name."));
         skipNewlines();
         consume(TokenType::Colon, QStringLiteral("Expect ':' after property name."));
         skipNewlines();
-        const qsizetype existing = object->keys.indexOf(name);
-        if (existing >= 0) {
-            object->values[std::size_t(existing)] = expression();
+        const auto existing = indexOfKey.constFind(name);
+        if (existing != indexOfKey.cend()) {
+            object->values[*existing] = expression();
         } else {
+            indexOfKey.insert(name, object->values.size());
             object->keys.append(name);
             object->values.push_back(expression());
         }
@@ -911,108 +1015,31 @@ ExprPtr Parser::objectLiteral(const Token &open)
     return object;
 }
 
-ExprPtr Parser::stringLiteral(const Token &token)
+ExprPtr Parser::interpolation(const Token &first)
 {
-    const QString &raw = token.lexeme;
-    const bool fstring = token.type == TokenType::FString;
-    auto interpolation = std::make_unique<InterpolationExpr>(token.line);
-    QString text;
-    auto flushText = [&] {
-        if (!text.isEmpty()) {
-            InterpolationExpr::Part part;
-            part.text = text;
-            interpolation->parts.push_back(std::move(part));
-            text.clear();
-        }
-    };
-    auto addExpr = [&](ExprPtr expr) {
-        flushText();
+    // The lexer has split the string: StringPart, an expression's tokens, InterpolationEnd,
+    // and so on, then a String with the rest. The expressions are parsed here, in place.
+    DepthGuard guard(this, first);
+    auto expr = std::make_unique<InterpolationExpr>(first.line);
+    auto addText = [&expr](const QString &text) {
+        if (text.isEmpty())
+            return;
         InterpolationExpr::Part part;
-        part.expr = std::move(expr);
-        interpolation->parts.push_back(std::move(part));
+        part.text = text;
+        expr->parts.push_back(std::move(part));
     };
-    // The text up to the brace that closes the one before @p from, skipping nested braces.
-    auto braced = [&](qsizetype from, qsizetype *end) {
-        int depth = 1;
-        QChar quote;
-        for (qsizetype i = from; i < raw.size(); ++i) {
-            if (!quote.isNull()) {
-                if (raw.at(i) == u'\\')
-                    ++i;
-                else if (raw.at(i) == quote)
-                    quote = QChar();
-            } else if (raw.at(i) == u'"' || raw.at(i) == u'\'')
-                quote = raw.at(i);
-            else if (raw.at(i) == u'{')
-                ++depth;
-            else if (raw.at(i) == u'}' && --depth == 0) {
-                *end = i;
-                return raw.mid(from, i - from);
-            }
-        }
-        errorAt(token, QStringLiteral("Unterminated interpolation."));
-    };
-
-    for (qsizetype i = 0; i < raw.size(); ++i) {
-        const QChar c = raw.at(i);
-        if (c == u'\\' && i + 1 < raw.size()) {
-            const QChar e = raw.at(++i);
-            switch (e.unicode()) {
-            case u'n': text.append(u'\n'); break;
-            case u't': text.append(u'\t'); break;
-            case u'r': text.append(u'\r'); break;
-            case u'0': text.append(QChar(u'\0')); break;
-            case u'\\': case u'"': case u'\'': case u'$': case u'{': case u'}':
-                text.append(e);
-                break;
-            default:
-                text.append(c);
-                text.append(e);
-            }
-        } else if (c == u'$' && i + 1 < raw.size() && raw.at(i + 1) == u'{') {
-            qsizetype end = 0;
-            const QString inner = braced(i + 2, &end);
-            addExpr(subExpression(inner, token));
-            i = end;
-        } else if (c == u'$' && i + 1 < raw.size()
-                   && (raw.at(i + 1) == u'_' || raw.at(i + 1).isLetter())) {
-            qsizetype j = i + 1;
-            while (j < raw.size() && (raw.at(j) == u'_' || raw.at(j).isLetterOrNumber()))
-                ++j;
-            addExpr(std::make_unique<VariableExpr>(token.line, raw.mid(i + 1, j - i - 1)));
-            i = j - 1;
-        } else if (fstring && c == u'{') {
-            qsizetype end = 0;
-            const QString inner = braced(i + 1, &end);
-            addExpr(subExpression(inner, token));
-            i = end;
-        } else {
-            text.append(c);
-        }
+    addText(first.text);
+    while (true) {
+        InterpolationExpr::Part part;
+        part.expr = expression();
+        expr->parts.push_back(std::move(part));
+        consume(TokenType::InterpolationEnd, QStringLiteral("Expect '}' after expression in string."));
+        // The lexer resumes the string after each InterpolationEnd (or reports it unterminated).
+        const Token &next = advance();
+        addText(next.text);
+        if (next.type != TokenType::StringPart)
+            return expr;
     }
-    if (interpolation->parts.size() <= 1 && (interpolation->parts.empty() || !interpolation->parts.front().expr)) {
-        auto literal = std::make_unique<LiteralExpr>(token.line);
-        literal->type = LiteralExpr::Type::String;
-        literal->stringValue = interpolation->parts.empty() ? text : interpolation->parts.front().text + text;
-        return literal;
-    }
-    flushText();
-    return interpolation;
-}
-
-ExprPtr Parser::subExpression(const QString &text, const Token &token)
-{
-    Parser inner(Lexer(text, token.line).tokenize());
-    inner.m_depth = m_depth;
-    inner.m_chain = m_chain;
-    inner.m_timerBlocks = m_timerBlocks;
-    inner.m_functions = m_functions;
-    ExprPtr expr = inner.parseSingleExpression();
-    if (!expr) {
-        m_error = inner.m_error;
-        throw Abort{};
-    }
-    return expr;
 }
 
 // --- token helpers ---------------------------------------------------------------------
@@ -1051,7 +1078,28 @@ const Token &Parser::advance()
         errorAt(token, token.lexeme);
     if (!atEnd())
         ++m_current;
+    if (m_cancelFlag)
+        pollCancel();
     return token;
+}
+
+void Parser::pollCancel()
+{
+    // One relaxed load per few thousand tokens: free, and still well under a millisecond
+    // between polls at any parse speed.
+    if (m_pollCountdown > 0) {
+        --m_pollCountdown;
+        return;
+    }
+    m_pollCountdown = 4096;
+    if (m_cancelFlag->load(std::memory_order_relaxed)) {
+        SyntaxError error;
+        error.line = previous().line;
+        error.message = QStringLiteral("Interrupted.");
+        error.interrupted = true;
+        m_error = error;
+        throw Abort{};
+    }
 }
 
 const Token &Parser::consume(TokenType type, const QString &message)
@@ -1088,10 +1136,11 @@ void Parser::errorAt(const Token &token, const QString &message)
         error.where = QStringLiteral(" at end of line");
         break;
     case TokenType::String:
-        error.where = QStringLiteral(" at '\"%1\"'").arg(token.lexeme);
+    case TokenType::StringPart:
+        error.where = QStringLiteral(" at '\"%1\"'").arg(Token::excerpt(token.lexeme));
         break;
     default:
-        error.where = QStringLiteral(" at '%1'").arg(token.lexeme);
+        error.where = QStringLiteral(" at '%1'").arg(Token::excerpt(token.lexeme));
     }
     m_error = error;
     throw Abort{};

@@ -5,6 +5,20 @@
 // Newlines end statements. The parser skips them where a statement cannot end: after a
 // binary operator, after `=>`, inside object literals, and before `else`, `catch`, `finally`.
 // It stops at the first syntax error; the host reports it and exits with 65.
+//
+// Limits, so that a hostile input can overflow no stack (parsing, evaluating or freeing the
+// tree) and costs time linear in its size:
+// - kMaxDepth (200) nesting levels. A level is what a reader sees as one: a bracket of any
+//   kind (grouping, call, index, array, object, block, function body), a prefix operator, an
+//   interpolation, a function or arrow, a timer block, and the right-hand side of a chained
+//   `=`, `?:` or `**`. Every recursion of the parser passes one, so its native stack stays
+//   within a few hundred KB.
+// - kMaxChainDepth (10,000) chain links in one statement: a + b + ..., f()()..., o.a.b...,
+//   a[0][0]... Loops build these, deep in the tree without parser recursion.
+// - kMaxElseIf (10,000) `else if` branches in one ladder, counting those of the ladders
+//   nested in its branches. A branch's own expressions start the chain count afresh (they
+//   are siblings, not nested), so a tree is at most 10,000 + 10,000 links deep.
+// Duplicate keys and parameters are found with hash sets; nothing scans back.
 #pragma once
 
 #include "ast.h"
@@ -12,6 +26,7 @@
 
 #include <QtCore/QList>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -23,14 +38,23 @@ class Parser
 public:
     explicit Parser(QList<Token> tokens);
 
+    //! Polls @p flag (null: none) during parseProgram(); once it is true, the parse ends
+    //! early with an error whose `interrupted` is set. The flag must outlive the parser.
+    void setCancelFlag(const std::atomic<bool> *flag) { m_cancelFlag = flag; }
+
     //! Parses a whole script. Returns null on a syntax error, which error() then describes.
     std::unique_ptr<Program> parseProgram();
-    //! Parses one expression that must span every token (used for `${expr}`).
-    ExprPtr parseSingleExpression();
     const std::optional<SyntaxError> &error() const { return m_error; }
 
-    //! Lexes and parses @p source in one go.
-    static std::unique_ptr<Program> parse(const QString &source, SyntaxError *error);
+    //! Lexes and parses @p source in one go. When @p cancel (may be null) becomes true, the
+    //! lexer or parser stops within a few thousand tokens and returns null, with
+    //! SyntaxError::interrupted set: a stop request (SIGINT) interrupts even a huge parse.
+    static std::unique_ptr<Program> parse(const QString &source, SyntaxError *error,
+                                          const std::atomic<bool> *cancel = nullptr);
+
+    static constexpr int kMaxDepth = 200;
+    static constexpr int kMaxChainDepth = 10'000;
+    static constexpr int kMaxElseIf = 10'000;
 
 private:
     struct Abort { };
@@ -49,6 +73,7 @@ private:
 
     ExprPtr expression();
     ExprPtr assignment();
+    ExprPtr sendOrTernary();
     ExprPtr ternary();
     ExprPtr nullish();
     ExprPtr logicalOr();
@@ -70,11 +95,11 @@ private:
     ExprPtr arrowFunction(int line, QStringList params);
     ExprPtr arrayLiteral(const Token &open);
     ExprPtr objectLiteral(const Token &open);
-    ExprPtr stringLiteral(const Token &token);
-    ExprPtr subExpression(const QString &text, const Token &token);
+    ExprPtr interpolation(const Token &first);
     std::unique_ptr<FunctionDecl> functionRest(int line, const QString &name);
     QStringList parameterList();
     bool arrowAhead() const;
+    bool timerDelayAhead() const;
 
     ExprPtr binary(ExprPtr left, const Token &op, ExprPtr right, Expr::Kind kind);
 
@@ -87,12 +112,14 @@ private:
     bool atEnd() const;
     void skipNewlines();
     [[noreturn]] void errorAt(const Token &token, const QString &message);
+    void pollCancel();
 
-    //! Counts nesting depth, so a hostile input cannot overflow the stack.
+    //! Counts one nesting level (see kMaxDepth), so a hostile input cannot overflow the stack.
     class DepthGuard
     {
     public:
-        explicit DepthGuard(Parser *parser);
+        //! @p opener is the token that opens the level, where an error points.
+        DepthGuard(Parser *parser, const Token &opener);
         ~DepthGuard();
     private:
         Parser *m_parser;
@@ -108,10 +135,13 @@ private:
     qsizetype m_current = 0;
     int m_depth = 0;
     int m_chain = 0; //!< chain links in the statements around the current position
+    int m_elseIfs = 0; //!< else-if branches in the statements around the current position
     int m_timerBlocks = 0; //!< timer blocks around the current position, for @stop
     int m_functions = 0;   //!< functions around the current position, for return
     int m_loops = 0;       //!< loops around the current position in this function
     std::optional<SyntaxError> m_error;
+    const std::atomic<bool> *m_cancelFlag = nullptr;
+    unsigned m_pollCountdown = 0;
 };
 
 } // namespace havel::script

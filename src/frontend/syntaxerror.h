@@ -9,8 +9,10 @@ namespace havel::script {
 struct SyntaxError
 {
     int line = 0;
-    QString where;   //!< " at 'x'", " at end", or empty for a lexical error
+    QString where;   //!< " at 'x'" (cut to Token::excerpt()), " at end", or empty for a lexical error
     QString message;
+    //! The parse did not fail: it was cancelled (a stop request), and there is nothing to report.
+    bool interrupted = false;
 
     QString toString() const
     {

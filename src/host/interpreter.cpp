@@ -101,7 +101,14 @@ void Interpreter::runScript(const QString &source)
     Q_ASSERT(!m_started);
     m_started = true;
     SyntaxError syntaxError;
-    std::unique_ptr<Program> program = Parser::parse(source, &syntaxError);
+    // The parser polls m_parseCancel, so a stop request ends even a huge parse at once.
+    qCDebug(lcScript, "Interpreter::runScript: parsing %lld characters", qlonglong(source.size()));
+    std::unique_ptr<Program> program = Parser::parse(source, &syntaxError, &m_parseCancel);
+    if (!program && syntaxError.interrupted) {
+        qCDebug(lcScript, "Interpreter::runScript: parsing interrupted by a stop request");
+        m_lifecycle.requestFinish(m_stopRequest.load());
+        return;
+    }
     std::shared_ptr<const FunctionProto> body;
     if (program)
         body = Compiler::compile(*program, *m_vm, &syntaxError);
@@ -132,8 +139,10 @@ void Interpreter::runScript(const QString &source)
 void Interpreter::requestStop(int exitCode)
 {
     int expected = -1;
-    if (m_stopRequest.compare_exchange_strong(expected, exitCode))
+    if (m_stopRequest.compare_exchange_strong(expected, exitCode)) {
+        m_parseCancel.store(true, std::memory_order_relaxed);
         QMetaObject::invokeMethod(this, "onStopRequested", Qt::QueuedConnection);
+    }
 }
 
 void Interpreter::onStopRequested()

@@ -147,6 +147,8 @@ private:
     bool m_started = false;
     //! -1, or the exit code another thread asked for. Read at every budget check.
     std::atomic<int> m_stopRequest{-1};
+    //! Set with m_stopRequest: the parser polls it, so a stop interrupts a huge parse too.
+    std::atomic<bool> m_parseCancel{false};
     std::atomic<bool> m_changedElsewhere{false};
     //! Orders the end of a run before the destructor when the two run on different threads
     //! (ScriptHost deletes the interpreter after joining its thread). The join already does
