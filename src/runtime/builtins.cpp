@@ -259,7 +259,7 @@ void Builtins::install(Vm &vm)
         if (v.isArray())
             return Value(qint64(v.asArray()->items.size()));
         if (v.isObject())
-            return Value(qint64(v.asObject()->keys().size()));
+            return Value(qint64(v.asObject()->size()));
         fail(line, QStringLiteral("len: expected a string, array or object, not %1").arg(v.typeName()));
     });
     define(QStringLiteral("abs"), [](Vm &, std::vector<Value> &args, int line) {

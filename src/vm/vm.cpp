@@ -445,9 +445,19 @@ void Vm::checkHeap(qint64 extra, int line)
                               "(havel --max-heap SIZE)").arg(formatBytes(m_heapLimit)));
 }
 
+bool Vm::runQueued()
+{
+    m_runPosted = false;
+    runQueue();
+    return !m_runQueue.empty();
+}
+
 bool Vm::budgetExpired()
 {
     m_budget = kBudgetCheckEvery;
+    m_steps += kBudgetCheckEvery;
+    if (m_stepLimit > 0 && m_steps > m_stepLimit)
+        throw StopUnwind{};
     // Built-ins allocate too (xs.push in a loop): measure now and then, by time.
     if (m_heapLimit > 0 && (!m_heapClock.isValid() || m_heapClock.nsecsElapsed() > 1'000'000))
         checkHeap(0, -1);
@@ -1644,8 +1654,8 @@ QString Vm::toText(const Value &value, int depth, bool quoteStrings)
         PrintGuard guard(m_printing, value.gcObject());
         const auto &object = value.asObject();
         QStringList parts;
-        for (const QString &key : object->keys())
-            parts.append(key + QStringLiteral(": ") + toText(*object->get(key), depth + 1, true));
+        for (const auto &[key, item] : object->entries())
+            parts.append(key + QStringLiteral(": ") + toText(item, depth + 1, true));
         return u'{' + parts.join(QStringLiteral(", ")) + u'}';
     }
     case Value::Type::Closure: {
