@@ -220,13 +220,15 @@ public:
     Value result;                 //!< what it returned (a task), or its last value
     std::vector<Waiting> waiters; //!< fibers in `await task`
     Waiting resumer;              //!< a coroutine: the fiber that resumed it
+    //! A `thread { }`: its messages (`t <- msg`), read by receive() inside it.
+    std::shared_ptr<Channel> mailbox;
 
-    void traverse(const Visitor &visit) const override
+    void traverse(const Visitor &visit) const override;
+    void clearReferences() override
     {
-        if (GcObject *object = result.gcObject())
-            visit(object);
+        result = Value();
+        mailbox.reset();
     }
-    void clearReferences() override { result = Value(); }
 };
 
 //! `channel()` / `channel(n)`: a queue between tasks. Unbuffered (capacity 0), a send waits
@@ -263,6 +265,14 @@ public:
         senders.clear();
     }
 };
+
+inline void Task::traverse(const Visitor &visit) const
+{
+    if (GcObject *object = result.gcObject())
+        visit(object);
+    if (mailbox)
+        visit(mailbox.get());
+}
 
 //! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.
 struct TimerHandle

@@ -138,7 +138,7 @@ private:
     bool runChain(std::shared_ptr<Fiber> fiber);
     void resume(Fiber &fiber, const std::shared_ptr<Task> &task);
     void await(Fiber &fiber, const Value &value, int line);
-    void startTask(Fiber &fiber, std::size_t calleeIndex, int argc);
+    void startTask(Fiber &fiber, std::size_t calleeIndex, bool thread);
     void taskEnded(Fiber &fiber, const RuntimeError *error);
     void coroutineEnded(Fiber &fiber, const RuntimeError *error);
     void unblock(Fiber &fiber);
