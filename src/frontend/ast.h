@@ -169,10 +169,11 @@ struct AtStopExpr : Expr
 };
 
 //! `go f(args)`, `go { ... }` (also spelled `spawn`): runs a call or a block on a task (a
-//! fiber) of its own; evaluates to the task.
+//! fiber) of its own; evaluates to the task. `thread { ... }` is a task with a mailbox.
 struct GoExpr : Expr
 {
     explicit GoExpr(int line) : Expr(Kind::Go, line) { }
+    bool thread = false;                  //!< `thread { }`: `t <- msg` and receive() work
     ExprPtr call;                         //!< a CallExpr, for `go f(args)`
     std::unique_ptr<FunctionDecl> body;   //!< for `go { ... }`
 };

@@ -951,6 +951,7 @@ private:
                 function(*go.body);
                 emitOp(Op::Go);
                 emitU16(0);
+                emitByte(go.thread);
                 return;
             }
             const auto &call = static_cast<const CallExpr &>(*go.call);
@@ -959,6 +960,7 @@ private:
                 expression(*argument);
             emitOp(Op::Go);
             emitU16(call.arguments.size());
+            emitByte(0);
             return;
         }
         case Expr::Kind::Send: {

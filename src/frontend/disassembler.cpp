@@ -148,9 +148,13 @@ void disassembleInto(QString &out, const FunctionProto &function, const Vm &vm)
             break;
         }
         case Op::Call:
-        case Op::Go:
             operands = QStringLiteral("%1 args").arg(u16());
             break;
+        case Op::Go: {
+            const std::size_t argc = u16();
+            operands = QStringLiteral("%1 args%2").arg(argc).arg(u8() ? QStringLiteral(" (thread)") : QString());
+            break;
+        }
         case Op::Invoke: {
             const QString method = chunk.names.at(qsizetype(u32()));
             operands = QStringLiteral("'%1' %2 args").arg(method).arg(u16());

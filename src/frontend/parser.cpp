@@ -604,6 +604,15 @@ ExprPtr Parser::unary()
         expr->source = unary();
         return expr;
     }
+    // `wait t` (a task, a thread or a timer) is `await t`; `wait(ms)` stays a call.
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("wait")
+        && peek(1).type == TokenType::Identifier) {
+        const Token keyword = advance();
+        DepthGuard guard(this);
+        auto expr = std::make_unique<AwaitExpr>(keyword.line);
+        expr->value = unary();
+        return expr;
+    }
     // `yield` and `await` are contextual: a name anywhere else.
     if (check(TokenType::Identifier)
         && (peek().lexeme == QLatin1String("yield") || peek().lexeme == QLatin1String("await"))) {
@@ -751,6 +760,11 @@ ExprPtr Parser::primary()
         if (check(TokenType::Arrow)) {
             advance();
             return arrowFunction(name.line, QStringList{name.lexeme});
+        }
+        if (name.lexeme == QLatin1String("thread") && check(TokenType::LeftBrace)) {
+            auto expr = goExpression(name);
+            static_cast<GoExpr &>(*expr).thread = true;
+            return expr;
         }
         if ((name.lexeme == QLatin1String("go") || name.lexeme == QLatin1String("spawn"))
             && (check(TokenType::LeftBrace) || check(TokenType::Fn)

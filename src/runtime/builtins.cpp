@@ -259,7 +259,7 @@ void Builtins::install(Vm &vm)
         if (v.isArray())
             return Value(qint64(v.asArray()->items.size()));
         if (v.isObject())
-            return Value(qint64(v.asObject()->keys().size()));
+            return Value(qint64(v.asObject()->size()));
         fail(line, QStringLiteral("len: expected a string, array or object, not %1").arg(v.typeName()));
     });
     define(QStringLiteral("abs"), [](Vm &, std::vector<Value> &args, int line) {
@@ -326,6 +326,19 @@ void Builtins::install(Vm &vm)
     vm.setMethods(Value::Type::Array, arrayMethods());
     vm.setMethods(Value::Type::String, stringMethods());
     vm.setMethods(Value::Type::Channel, channelMethods());
+
+    // receive() inside a `thread { }`: its next message, waiting for one.
+    define(QStringLiteral("receive"), [](Vm &vm, std::vector<Value> &args, int line) {
+        expectArgs(args, 0, 0, QStringLiteral("receive"), line);
+        Fiber &fiber = *vm.currentFiber();
+        const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+        if (!task || !task->mailbox)
+            fail(line, QStringLiteral("receive: only code in a thread { } has a mailbox to receive from"));
+        vm.channelReceive(fiber, *task->mailbox);
+        Value result = std::move(fiber.stack.back());
+        fiber.stack.pop_back();
+        return result;
+    });
 
     // channel() is unbuffered: a send waits for a receiver; channel(n) buffers n values.
     define(QStringLiteral("channel"), [](Vm &vm, std::vector<Value> &args, int line) {

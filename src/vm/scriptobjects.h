@@ -41,45 +41,83 @@ public:
     void clearReferences() override { items.clear(); }
 };
 
-//! An object with insertion-ordered keys.
+//! An object with insertion-ordered keys. Compact: its entries sit in one vector, searched
+//! linearly while there are few (most objects have a handful of keys); past kIndexFrom keys a
+//! hash index is added. (A QHash per object cost about 3 KB for {a: 1, b: "x"}.)
 class Object final : public GcObject
 {
 public:
     explicit Object(Heap *heap) : GcObject(heap) { }
 
-    const QStringList &keys() const { return m_keys; }
+    //! The keys in insertion order.
+    QStringList keys() const
+    {
+        QStringList keys;
+        keys.reserve(qsizetype(m_entries.size()));
+        for (const auto &entry : m_entries)
+            keys.append(entry.first);
+        return keys;
+    }
+    std::size_t size() const { return m_entries.size(); }
+    //! Key and value pairs in insertion order.
+    const std::vector<std::pair<QString, Value>> &entries() const { return m_entries; }
     const Value *get(const QString &key) const
     {
-        const auto it = m_values.constFind(key);
-        return it == m_values.cend() ? nullptr : &it.value();
+        const int i = find(key);
+        return i < 0 ? nullptr : &m_entries[std::size_t(i)].second;
     }
     void set(const QString &key, Value value)
     {
-        auto it = m_values.find(key);
-        if (it == m_values.end()) {
-            m_keys.append(key);
-            m_values.insert(key, std::move(value));
-        } else {
-            it.value() = std::move(value);
+        const int i = find(key);
+        if (i >= 0) {
+            m_entries[std::size_t(i)].second = std::move(value);
+            return;
         }
+        m_entries.emplace_back(key, std::move(value));
+        if (m_index)
+            m_index->insert(key, int(m_entries.size() - 1));
+        else if (m_entries.size() > kIndexFrom)
+            buildIndex();
     }
 
     void traverse(const Visitor &visit) const override
     {
-        for (const Value &value : m_values) {
-            if (GcObject *object = value.gcObject())
+        for (const auto &entry : m_entries) {
+            if (GcObject *object = entry.second.gcObject())
                 visit(object);
         }
     }
     void clearReferences() override
     {
-        m_keys.clear();
-        m_values.clear();
+        m_entries.clear();
+        m_index.reset();
     }
 
 private:
-    QStringList m_keys;
-    QHash<QString, Value> m_values;
+    static constexpr std::size_t kIndexFrom = 8;
+
+    int find(const QString &key) const
+    {
+        if (m_index) {
+            const auto it = m_index->constFind(key);
+            return it == m_index->cend() ? -1 : it.value();
+        }
+        for (std::size_t i = 0; i < m_entries.size(); ++i) {
+            if (m_entries[i].first == key)
+                return int(i);
+        }
+        return -1;
+    }
+    void buildIndex()
+    {
+        m_index = std::make_unique<QHash<QString, int>>();
+        m_index->reserve(qsizetype(m_entries.size() * 2));
+        for (std::size_t i = 0; i < m_entries.size(); ++i)
+            m_index->insert(m_entries[i].first, int(i));
+    }
+
+    std::vector<std::pair<QString, Value>> m_entries;
+    std::unique_ptr<QHash<QString, int>> m_index;
 };
 
 //! A variable a closure captured. Open while the variable's frame is live (it then names the
@@ -182,13 +220,15 @@ public:
     Value result;                 //!< what it returned (a task), or its last value
     std::vector<Waiting> waiters; //!< fibers in `await task`
     Waiting resumer;              //!< a coroutine: the fiber that resumed it
+    //! A `thread { }`: its messages (`t <- msg`), read by receive() inside it.
+    std::shared_ptr<Channel> mailbox;
 
-    void traverse(const Visitor &visit) const override
+    void traverse(const Visitor &visit) const override;
+    void clearReferences() override
     {
-        if (GcObject *object = result.gcObject())
-            visit(object);
+        result = Value();
+        mailbox.reset();
     }
-    void clearReferences() override { result = Value(); }
 };
 
 //! `channel()` / `channel(n)`: a queue between tasks. Unbuffered (capacity 0), a send waits
@@ -225,6 +265,14 @@ public:
         senders.clear();
     }
 };
+
+inline void Task::traverse(const Visitor &visit) const
+{
+    if (GcObject *object = result.gcObject())
+        visit(object);
+    if (mailbox)
+        visit(mailbox.get());
+}
 
 //! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.
 struct TimerHandle

@@ -445,9 +445,19 @@ void Vm::checkHeap(qint64 extra, int line)
                               "(havel --max-heap SIZE)").arg(formatBytes(m_heapLimit)));
 }
 
+bool Vm::runQueued()
+{
+    m_runPosted = false;
+    runQueue();
+    return !m_runQueue.empty();
+}
+
 bool Vm::budgetExpired()
 {
     m_budget = kBudgetCheckEvery;
+    m_steps += kBudgetCheckEvery;
+    if (m_stepLimit > 0 && m_steps > m_stepLimit)
+        throw StopUnwind{};
     // Built-ins allocate too (xs.push in a loop): measure now and then, by time.
     if (m_heapLimit > 0 && (!m_heapClock.isValid() || m_heapClock.nsecsElapsed() > 1'000'000))
         checkHeap(0, -1);
@@ -1229,8 +1239,9 @@ void Vm::execute(Fiber &fiber)
                 }
                 case Op::Go: {
                     const int argc = READ_U16();
+                    const bool thread = READ_U8();
                     SAVE_IP();
-                    startTask(fiber, stack.size() - std::size_t(argc) - 1, argc);
+                    startTask(fiber, stack.size() - std::size_t(argc) - 1, thread);
                     break;
                 }
                 case Op::Send: {
@@ -1239,9 +1250,13 @@ void Vm::execute(Fiber &fiber)
                     stack.pop_back();
                     const Value target = std::move(stack.back());
                     stack.pop_back();
-                    if (!target.isChannel())
-                        fail(-1, QStringLiteral("Cannot send to %1: '<-' sends on a channel.").arg(target.typeName()));
-                    channelSend(fiber, *target.asChannel(), std::move(value), lineAt(opStart));
+                    // `t <- msg` on a thread goes to its mailbox.
+                    Channel *channel = target.isChannel() ? target.asChannel().get()
+                            : target.isTask() && target.asTask()->mailbox ? target.asTask()->mailbox.get()
+                                                                          : nullptr;
+                    if (!channel)
+                        fail(-1, QStringLiteral("Cannot send to %1: '<-' sends on a channel or a thread.").arg(target.typeName()));
+                    channelSend(fiber, *channel, std::move(value), lineAt(opStart));
                     if (fiber.state != Fiber::State::Running)
                         return;
                     break;
@@ -1319,7 +1334,7 @@ void Vm::execute(Fiber &fiber)
 
 // --- tasks, coroutines, channels -----------------------------------------------------------
 
-void Vm::startTask(Fiber &fiber, std::size_t calleeIndex, int argc)
+void Vm::startTask(Fiber &fiber, std::size_t calleeIndex, bool thread)
 {
     if (!fiber.stack[calleeIndex].isCallable())
         fail(-1, QStringLiteral("go: expected a function call, not %1.").arg(fiber.stack[calleeIndex].typeName()));
@@ -1328,13 +1343,14 @@ void Vm::startTask(Fiber &fiber, std::size_t calleeIndex, int argc)
                             std::make_move_iterator(fiber.stack.end()));
     fiber.stack.resize(calleeIndex);
     auto task = std::make_shared<Task>(&m_heap, Task::Kind::Go, taskFiber);
+    if (thread)
+        task->mailbox = std::make_shared<Channel>(&m_heap, std::numeric_limits<std::size_t>::max());
     taskFiber->task = task;
     taskFiber->onDone = [this](Fiber &ended, const RuntimeError *error) { taskEnded(ended, error); };
     m_fibers.emplace(taskFiber.get(), taskFiber);
     // The task's first call happens when it first runs (execute() calls slot 0 with the
     // arguments above it).
-    taskFiber->state = Fiber::State::Parked;
-    Q_UNUSED(argc); // the arguments are on the task's stack, above the callee
+    taskFiber->state = Fiber::State::Parked; // the arguments are on its stack, above the callee
     schedule(taskFiber);
     fiber.stack.emplace_back(std::move(task));
 }
@@ -1644,8 +1660,8 @@ QString Vm::toText(const Value &value, int depth, bool quoteStrings)
         PrintGuard guard(m_printing, value.gcObject());
         const auto &object = value.asObject();
         QStringList parts;
-        for (const QString &key : object->keys())
-            parts.append(key + QStringLiteral(": ") + toText(*object->get(key), depth + 1, true));
+        for (const auto &[key, item] : object->entries())
+            parts.append(key + QStringLiteral(": ") + toText(item, depth + 1, true));
         return u'{' + parts.join(QStringLiteral(", ")) + u'}';
     }
     case Value::Type::Closure: {
@@ -1661,7 +1677,7 @@ QString Vm::toText(const Value &value, int depth, bool quoteStrings)
     case Value::Type::Task: {
         const Task &task = *value.asTask();
         return QStringLiteral("<%1 %2>")
-                .arg(task.kind == Task::Kind::Coroutine ? u"coroutine" : u"task")
+                .arg(task.kind == Task::Kind::Coroutine ? u"coroutine" : task.mailbox ? u"thread" : u"task")
                 .arg(task.done ? u"done" : u"pending");
     }
     case Value::Type::Channel: {

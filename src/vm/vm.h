@@ -104,6 +104,12 @@ public:
     //! Ends every fiber, closing their upvalues (teardown).
     void dropAllFibers();
     void setMaxCallDepth(int depth) { m_maxCallDepth = depth; }
+    //! Ends the running fiber (as a stop request does) once the VM has run about @p steps
+    //! backward jumps and calls in all; 0: no limit. For the fuzzer: every input terminates.
+    void setStepLimit(qint64 steps) { m_stepLimit = steps; }
+    //! Runs what the run queue holds now, as the scheduler's queued call would; returns
+    //! whether fibers are still queued. For hosts without an event loop (the fuzzer).
+    bool runQueued();
     //! The most bytes the heap may hold before an allocation by the script raises the
     //! catchable runtime error "OutOfMemory: ..." (0: no limit; the default is 1 GiB).
     void setHeapLimit(qint64 bytes) { m_heapLimit = bytes; }
@@ -132,7 +138,7 @@ private:
     bool runChain(std::shared_ptr<Fiber> fiber);
     void resume(Fiber &fiber, const std::shared_ptr<Task> &task);
     void await(Fiber &fiber, const Value &value, int line);
-    void startTask(Fiber &fiber, std::size_t calleeIndex, int argc);
+    void startTask(Fiber &fiber, std::size_t calleeIndex, bool thread);
     void taskEnded(Fiber &fiber, const RuntimeError *error);
     void coroutineEnded(Fiber &fiber, const RuntimeError *error);
     void unblock(Fiber &fiber);
@@ -178,6 +184,8 @@ private:
     int m_budget = 0;
     QElapsedTimer m_sliceClock;
     int m_maxCallDepth = 1000;
+    qint64 m_stepLimit = 0;
+    qint64 m_steps = 0;
     qint64 m_heapLimit = kDefaultHeapLimit;
     int m_allocations = 0; //!< allocations since the heap was last measured
     QElapsedTimer m_heapClock;
