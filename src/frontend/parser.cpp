@@ -608,7 +608,7 @@ ExprPtr Parser::unary()
     if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("wait")
         && peek(1).type == TokenType::Identifier) {
         const Token keyword = advance();
-        DepthGuard guard(this);
+        DepthGuard guard(this, keyword);
         auto expr = std::make_unique<AwaitExpr>(keyword.line);
         expr->value = unary();
         return expr;
