@@ -139,6 +139,7 @@ bool InspectorRun::start()
         m_bodyWait.start(kScreenshotBodyTimeoutMs);
     }
     checkScriptOutput(m_host);
+    m_host.setMaxHeapBytes(m_invocation.maxHeapBytes);
     m_host.start(m_invocation.source, m_invocation.scriptName, m_invocation.exitWhenDone);
     return true;
 }

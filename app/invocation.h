@@ -34,6 +34,8 @@ struct Invocation
     QString scriptName;     // labels the timers: the file name, "<stdin>" or "<eval>"
     QString scriptPath;     // as given on the command line; empty with -e
     bool exitWhenDone = false;
+    bool dumpBytecode = false; // --dump-bytecode: print the compiled script, do not run it
+    qint64 maxHeapBytes = -1;  // --max-heap SIZE; -1: the interpreter's default
     bool inspector = false; // --inspector, or implied by --screenshot
     QString screenshotPath; // empty: no --screenshot
     int screenshotDelayMs = kDefaultScreenshotDelayMs;

@@ -14,6 +14,7 @@
 #include "invocation.h"
 #include "signalwatcher.h"
 
+#include <interpreter.h>
 #include <scripthost.h>
 
 #include <QtCore/QCommandLineParser>
@@ -145,6 +146,16 @@ private:
                            "the inspector window to <file> (PNG) and end the run. Works headless "
                            "with QT_QPA_PLATFORM=offscreen."),
             QStringLiteral("file")};
+    const QCommandLineOption m_dumpBytecode{
+            QStringLiteral("dump-bytecode"),
+            QStringLiteral("Print the script's compiled bytecode instead of running it (for "
+                           "whoever works on the engine).")};
+    const QCommandLineOption m_maxHeap{
+            QStringLiteral("max-heap"),
+            QStringLiteral("The most memory the script may use, such as 64M or 2G (default 1G; 0: "
+                           "no limit). Past it, an allocation raises the catchable runtime error "
+                           "OutOfMemory."),
+            QStringLiteral("size")};
     const QCommandLineOption m_screenshotDelay{
             QStringLiteral("screenshot-delay"),
             QStringLiteral("With --screenshot: let the timers run <ms> after the script body "
@@ -167,6 +178,8 @@ CommandLine::CommandLine()
     m_parser.addOption(m_inspector);
     m_parser.addOption(m_screenshot);
     m_parser.addOption(m_screenshotDelay);
+    m_parser.addOption(m_dumpBytecode);
+    m_parser.addOption(m_maxHeap);
     m_parser.addPositionalArgument(
             QStringLiteral("script.hv"),
             QStringLiteral("The script to run; - reads it from standard input. A first line "
@@ -195,6 +208,26 @@ int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
     }
 
     invocation->exitWhenDone = m_parser.isSet(m_exitWhenDone);
+    invocation->dumpBytecode = m_parser.isSet(m_dumpBytecode);
+    if (m_parser.isSet(m_maxHeap)) {
+        // A number of bytes, or with a K, M or G suffix (powers of 1024).
+        QString text = m_parser.value(m_maxHeap).trimmed().toUpper();
+        if (text.endsWith(u'B') && text.size() > 1 && !text.at(text.size() - 2).isDigit())
+            text.chop(1);
+        qint64 unit = 1;
+        if (text.endsWith(u'K') || text.endsWith(u'M') || text.endsWith(u'G')) {
+            unit = text.endsWith(u'K') ? 1024 : text.endsWith(u'M') ? 1024 * 1024 : 1024 * 1024 * 1024;
+            text.chop(1);
+        }
+        bool ok = false;
+        const double number = text.toDouble(&ok);
+        if (!ok || number < 0 || number * double(unit) > 1e15) {
+            printLine(stderr, QStringLiteral("havel: --max-heap: '%1' is not a size such as 64M or 2G")
+                                      .arg(m_parser.value(m_maxHeap)));
+            return kExitUsage;
+        }
+        invocation->maxHeapBytes = qint64(number * double(unit));
+    }
     invocation->screenshotPath = m_parser.value(m_screenshot);
     if (m_parser.isSet(m_screenshot) && invocation->screenshotPath.isEmpty()) {
         printLine(stderr, QStringLiteral("havel: --screenshot needs a file name, such as inspector.png"));
@@ -310,6 +343,7 @@ int runHeadless(int &argc, char **argv, const Invocation &invocation)
     });
     QObject::connect(&host, &havel::script::ScriptHost::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);
+    host.setMaxHeapBytes(invocation.maxHeapBytes);
     host.start(invocation.source, invocation.scriptName, invocation.exitWhenDone);
     return app.exec();
 }
@@ -368,6 +402,13 @@ int main(int argc, char *argv[])
         return 0;
     case Invocation::Action::Run:
         break;
+    }
+    if (invocation.dumpBytecode) {
+        const QCoreApplication app(argc, argv);
+        bool ok = false;
+        const QString text = havel::script::Interpreter::dumpBytecode(invocation.source, &ok);
+        std::fputs(text.toUtf8().constData(), ok ? stdout : stderr);
+        return ok ? havel::app::kExitOk : havel::app::kExitDataError;
     }
 #if HAVEL_WITH_INSPECTOR
     if (invocation.inspector)

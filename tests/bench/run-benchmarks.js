@@ -17,16 +17,17 @@ const path = require('path');
 
 const HERE = __dirname;
 const NODE_PEER = path.join(HERE, 'peers', 'node', 'timers-bench.js');
-const IMPLS = ['havel', 'node', 'old_havel'];
+const IMPLS = ['havel', 'node', 'node_jit', 'old_havel'];
 const OLD_N = 2000;
 
 function parseArgs(argv) {
-  const options = { rounds: 5, benchDir: null, havel: null, quick: false, out: null, raw: null };
+  const options = { rounds: 5, benchDir: null, havel: null, quick: false, out: null, raw: null, scriptsOnly: false };
   for (let i = 2; i < argv.length; i++) {
     const value = () => argv[++i];
     switch (argv[i]) {
       case '--bench-dir': options.benchDir = value(); break;
       case '--havel': options.havel = value(); break;
+      case '--scripts-only': options.scriptsOnly = true; break;
       case '--rounds': options.rounds = Number(value()); break;
       case '--quick': options.quick = true; break;
       case '--out': options.out = value(); break;
@@ -76,23 +77,33 @@ function groups(options) {
   const idle = ['--workload', 'idle', '--window', String(window)];
   list.push({ id: 'idle', commands: commands(idle, idle) });
 
-  for (const [id, script, peer] of [
-    ['script_create_clear', 'create-clear.hv', 'script-create-clear.js'],
-    ['script_fire', 'fire-zero.hv', 'script-fire-zero.js'],
+  if (options.scriptsOnly) list.length = 0;
+  // Script workloads. Timer workloads compare with Node as it runs by default; pure-language
+  // ones with `node --jitless` (V8's own interpreter), and with its JIT as a figure to know.
+  for (const [id, script, peer, jitless] of [
+    ['script_create_clear', 'create-clear.hv', 'script-create-clear.js', false],
+    ['script_fire', 'fire-zero.hv', 'script-fire-zero.js', false],
+    ['script_interval', 'interval-alloc.hv', 'script-interval-alloc.js', false],
+    ['script_busy', 'busy-interval.hv', 'script-busy-interval.js', false],
+    ['script_compute', 'compute-loop.hv', 'script-compute-loop.js', true],
+    ['script_objects', 'small-objects.hv', 'script-small-objects.js', true],
+    ['script_string', 'string-append.hv', 'script-string-append.js', true],
   ]) {
     const havelCommand = options.havel
       ? [options.havel, path.join(HERE, 'scripts', script)]
       : null;
+    const nodeScript = path.join(HERE, 'peers', 'node', peer);
     list.push({
       id,
       commands: {
         ...(havelCommand ? { havel: havelCommand } : {}),
-        node: [process.execPath, path.join(HERE, 'peers', 'node', peer)],
+        node: [process.execPath, ...(jitless ? ['--jitless'] : []), nodeScript],
+        ...(jitless ? { node_jit: [process.execPath, nodeScript] } : {}),
       },
       skipped: havelCommand ? null : { havel: 'skipped: havel not built' },
     });
   }
-  return { list, n, oldN, ks };
+  return { list, n, oldN, ks, scriptsOnly: options.scriptsOnly };
 }
 
 function runOnce(command) {
@@ -144,13 +155,14 @@ function rows(sizes) {
   const kLabel = (k) => (k >= 1000 ? `${k / 1000}k` : String(k));
   const n = kLabel(sizes.n);
   const list = [];
-  for (const order of ['creation', 'reverse', 'random']) {
+  for (const order of sizes.scriptsOnly ? [] : ['creation', 'reverse', 'random']) {
     const group = `create_cancel/${order}`;
     list.push({ group, metric: 'total_ms', label: `create+cancel ${n}, ${order} order: total ms`,
       target: { text: '≤ 2 × Node', check: (h, nd) => h <= 2 * nd } });
     list.push({ group, metric: 'call_rate_per_s', label: `… ${order}: calls/s` });
     list.push({ group, metric: 'processed_rate_per_s', label: `… ${order}: processed by timer thread/s` });
   }
+  if (!sizes.scriptsOnly) {
   list.push({ group: 'fire/0', metric: 'callbacks_per_s', label: `fire ${n} zero-delay: callbacks/s`,
     target: { text: '≥ 1.0 × Node', check: (h, nd) => h >= nd } });
   list.push({ group: 'fire/1', metric: 'callbacks_per_s', label: `fire ${n} 1 ms: callbacks/s` });
@@ -170,8 +182,22 @@ function rows(sizes) {
   list.push({ group: 'idle', metric: 'wakeups_per_s', label: '1000 idle 60 s intervals: wake-ups/s (highest run)',
     aggregate: 'max', target: { text: '0 (no fire is due)', check: (h) => h <= 0 } });
   list.push({ group: 'idle', metric: 'cpu_ms_per_s', label: '… idle: CPU ms/s' });
-  list.push({ group: 'script_create_clear', metric: 'total_ms', label: 'script: create+clear 100k: total ms' });
-  list.push({ group: 'script_fire', metric: 'total_ms', label: 'script: fire 100k zero-delay: total ms' });
+  }
+  const twice = { text: '≤ 2 × Node', check: (h, nd) => h <= 2 * nd };
+  const once = { text: '≤ 1 × node --jitless', check: (h, nd) => h <= nd };
+  list.push({ group: 'script_create_clear', metric: 'total_ms', label: 'script: create+clear 100k: total ms', target: twice });
+  list.push({ group: 'script_fire', metric: 'total_ms', label: 'script: fire 100k zero-delay: total ms', target: twice });
+  list.push({ group: 'script_interval', metric: 'total_ms', label: 'script: 1 ms interval, closure + object per tick, 1000 ticks: total ms', target: twice });
+  list.push({ group: 'script_busy', metric: 'tick_share_pct', label: 'script: 20 ms interval while the body spins 1 s: % of ticks run', noRatio: true,
+    target: { text: '≥ 80 %', check: (h) => h >= 80 } });
+  for (const [group, label] of [
+    ['script_compute', 'script: compute loop, 3M iterations with a call: total ms (Node: --jitless)'],
+    ['script_objects', 'script: 200k small objects: total ms (Node: --jitless)'],
+    ['script_string', 'script: string += to 200k chars: total ms (Node: --jitless)'],
+  ]) {
+    list.push({ group, metric: 'total_ms', label, target: once });
+    list.push({ group, metric: 'total_ms', label: '… the same in Node with its JIT', impl: 'node_jit' });
+  }
   return list;
 }
 
@@ -245,7 +271,7 @@ function main() {
   const missed = [];
   for (const row of rows(sizes)) {
     const havel = cell(row.group, 'havel', row);
-    const node = cell(row.group, 'node', row);
+    const node = cell(row.group, row.impl || 'node', row);
     const old = cell(row.group, 'old_havel', row);
     const ratio = !row.noRatio && havel.value !== null && node.value
       ? `${(havel.value / node.value).toFixed(2)}×` : '—';

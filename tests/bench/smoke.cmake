@@ -59,7 +59,8 @@ else()
 endif()
 # The scripts have no size option: they run at full size, about half a second each.
 if(HAVEL_APP)
-    foreach(script create-clear.hv fire-zero.hv)
+    foreach(script create-clear.hv fire-zero.hv interval-alloc.hv busy-interval.hv compute-loop.hv
+                   small-objects.hv string-append.hv)
         run_smoke(${script} 1 ${HAVEL_APP} ${HAVEL_SCRIPTS}/${script})
     endforeach()
 endif()

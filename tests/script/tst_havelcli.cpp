@@ -2,6 +2,7 @@
 // SIGINT/SIGTERM while timers fire and callbacks are in flight.
 #include "signalshutdown.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void commandLine();
     void shutdownOnSignal_data();
     void shutdownOnSignal();
+    void signalDuringParse_data();
+    void signalDuringParse();
 };
 
 void tst_HavelCli::commandLine_data()
@@ -118,6 +121,59 @@ void tst_HavelCli::shutdownOnSignal()
     QProcess havel;
     startHavel(havel, {file.fileName()});
     expectCleanShutdownOnSignal(havel, signalNumber);
+}
+
+void tst_HavelCli::signalDuringParse_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGINT") << SIGINT;
+    QTest::newRow("SIGTERM") << SIGTERM;
+}
+
+// Issue 10: a signal interrupts the parse of a huge script, which would otherwise take about a
+// second (several under ASan), and havel exits with 128 + signal at once. The script ends
+// in a syntax error, so a parse that ran to its end would show: exit 65 and the error.
+void tst_HavelCli::signalDuringParse()
+{
+    QFETCH(int, signalNumber);
+
+    QTemporaryFile file(QDir::tempPath() + QStringLiteral("/havel-XXXXXX.hv"));
+    QVERIFY(file.open());
+    file.write("o = {");
+    for (int i = 0; i < 200'000; ++i)
+        file.write(QByteArrayLiteral("key%1: %1, ").replace("%1", QByteArray::number(i)));
+    file.write("}\nprint \"parsed\"\n)\n");
+    file.close();
+
+    QProcess havel;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("havel.script.debug=true"));
+    havel.setProcessEnvironment(env);
+    havel.setReadChannel(QProcess::StandardError);
+    startHavel(havel, {file.fileName()});
+    // Synchronise on the state, not on time: havel has read the file, its signal handling is
+    // in place, and the interpreter thread has begun to parse.
+    QByteArray err;
+    while (!err.contains("runScript: parsing ")) {
+        QVERIFY2(havel.waitForReadyRead(60'000), err.constData());
+        err += havel.readAllStandardError();
+    }
+    QElapsedTimer sinceSignal;
+    sinceSignal.start();
+    ::kill(pid_t(havel.processId()), signalNumber);
+    QVERIFY2(havel.waitForFinished(60'000), "havel did not end after the signal");
+    const qint64 ms = sinceSignal.elapsed();
+    err += havel.readAllStandardError();
+    qInfo("exit %d, %lld ms after the signal", havel.exitCode(), qlonglong(ms));
+
+    QCOMPARE(havel.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(err.contains("parsing interrupted"), err.constData());
+    QVERIFY2(!err.contains("Error"), err.constData());
+    QCOMPARE(havel.readAllStandardOutput(), QByteArray());
+    QCOMPARE(havel.exitCode(), 128 + signalNumber);
+    // The target is 100 ms; the bound leaves room for a loaded machine and sanitizers (freeing
+    // the tokens read so far is part of it).
+    QVERIFY2(ms < 3000, qPrintable(QString::number(ms)));
 }
 
 QTEST_GUILESS_MAIN(tst_HavelCli)

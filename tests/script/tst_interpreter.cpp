@@ -170,15 +170,15 @@ void tst_Interpreter::collectorFreesCycles()
 {
     Heap heap;
     {
-        auto env = std::make_shared<Environment>(&heap, nullptr, true);
+        auto holder = std::make_shared<Object>(&heap);
         auto array = std::make_shared<Array>(&heap);
         array->items.emplace_back(array); // a → a
-        env->define(QStringLiteral("self"), Value(array));
+        holder->set(QStringLiteral("self"), Value(array));
         auto object = std::make_shared<Object>(&heap);
         object->set(QStringLiteral("env"), Value(std::make_shared<Array>(&heap, std::vector<Value>{Value(object)})));
         QCOMPARE(heap.objectCount(), 4);
     }
-    // The environment was in no cycle and went at once; only the cycles keep the rest alive.
+    // The holder was in no cycle and went at once; only the cycles keep the rest alive.
     QCOMPARE(heap.objectCount(), 3);
     QCOMPARE(heap.collect(), 3);
     QCOMPARE(heap.objectCount(), 0);
@@ -187,14 +187,15 @@ void tst_Interpreter::collectorFreesCycles()
 void tst_Interpreter::collectorKeepsReachable()
 {
     Heap heap;
-    auto root = std::make_shared<Environment>(&heap, nullptr, true);
+    auto root = std::make_shared<Object>(&heap);
     {
-        auto closureEnv = std::make_shared<Environment>(&heap, root, true);
+        auto closureEnv = std::make_shared<Object>(&heap);
+        closureEnv->set(QStringLiteral("parent"), Value(root));
         auto inner = std::make_shared<Array>(&heap);
         inner->items.emplace_back(inner);
-        closureEnv->define(QStringLiteral("xs"), Value(inner));
+        closureEnv->set(QStringLiteral("xs"), Value(inner));
         auto held = std::make_shared<Array>(&heap, std::vector<Value>{Value(inner)});
-        root->define(QStringLiteral("held"), Value(held));
+        root->set(QStringLiteral("held"), Value(held));
         auto garbage = std::make_shared<Array>(&heap);
         garbage->items.emplace_back(garbage);
     }
@@ -203,7 +204,7 @@ void tst_Interpreter::collectorKeepsReachable()
     QCOMPARE(heap.objectCount(), 4);
     QCOMPARE(heap.collect(), 1);
     QCOMPARE(heap.objectCount(), 3);
-    const Value *held = root->findLocal(QStringLiteral("held"));
+    const Value *held = root->get(QStringLiteral("held"));
     QVERIFY(held && held->isArray());
     QCOMPARE(held->asArray()->items.front().asArray()->items.size(), std::size_t(1));
     heap.clearAll();
@@ -221,8 +222,8 @@ void tst_Interpreter::teardownFreesEverything()
             "fn a() { return b }\nfn b() { return a }\no = {}\no.me = o\n"
             "n = 0\ninterval 1 { n++; fn h() { return h }; if n == 50 { @stop } }"));
     QVERIFY(finished.wait(10'000));
-    // Only the (now empty) global scope is left.
-    QCOMPARE(interpreter.heap().objectCount(), 1);
+    // Nothing is left: globals live in the VM's table, not in a heap object.
+    QCOMPARE(interpreter.heap().objectCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Interpreter)

@@ -17,8 +17,9 @@ QString describe(const QList<Token> &tokens)
         case TokenType::Integer: parts.append(QStringLiteral("int(%1)").arg(token.intValue)); break;
         case TokenType::Float: parts.append(QStringLiteral("float(%1)").arg(token.floatValue)); break;
         case TokenType::Identifier: parts.append(QStringLiteral("id(%1)").arg(token.lexeme)); break;
-        case TokenType::String: parts.append(QStringLiteral("str(%1)").arg(token.lexeme)); break;
-        case TokenType::FString: parts.append(QStringLiteral("fstr(%1)").arg(token.lexeme)); break;
+        case TokenType::String: parts.append(QStringLiteral("str(%1)").arg(token.text)); break;
+        case TokenType::StringPart: parts.append(QStringLiteral("part(%1)").arg(token.text)); break;
+        case TokenType::InterpolationEnd: parts.append(QStringLiteral("end")); break;
         case TokenType::Newline: parts.append(QStringLiteral("NL")); break;
         case TokenType::EndOfFile: parts.append(QStringLiteral("EOF")); break;
         case TokenType::Error: parts.append(QStringLiteral("error(%1)").arg(token.lexeme)); break;
@@ -39,6 +40,10 @@ private Q_SLOTS:
     void tokens_data();
     void tokens();
     void lines();
+    void spaceBefore();
+    void cancellation();
+    void excerpt_data();
+    void excerpt();
 };
 
 void tst_Lexer::tokens_data()
@@ -61,9 +66,23 @@ void tst_Lexer::tokens_data()
     QTest::newRow("fn body inside parens keeps newlines") << "f(fn() {\na\nb\n})"
                                                           << "id(f) ( fn ( ) { NL id(a) NL id(b) NL } ) NL EOF";
     QTest::newRow("blank lines collapse") << "a\n\n\nb" << "id(a) NL id(b) NL EOF";
-    QTest::newRow("strings keep raw body") << R"("a\n$b" 'c')" << R"(str(a\n$b) str(c) NL EOF)";
-    QTest::newRow("nested string in interpolation") << R"("${a + "!"}")" << R"(str(${a + "!"}) NL EOF)";
-    QTest::newRow("f-string") << R"(f"x = {x}")" << "fstr(x = {x}) NL EOF";
+    QTest::newRow("escapes applied") << R"("a\tb\\c\"d\'e\$f\{g\}\q" 'h')" << "str(a\tb\\c\"d'e$f{g}\\q) str(h) NL EOF";
+    QTest::newRow("interpolation parts") << R"("a ${b + 1} c")" << "part(a ) id(b) + int(1) end str( c) NL EOF";
+    QTest::newRow("dollar name") << R"("x $y!")" << "part(x ) id(y) end str(!) NL EOF";
+    QTest::newRow("dollar name then text") << R"('$a$b')" << "part() id(a) end part() id(b) end str() NL EOF";
+    QTest::newRow("dollar keyword is a name") << R"("$if")" << "part() id(if) end str() NL EOF";
+    QTest::newRow("dollar digit is text") << R"("$5 $")" << "str($5 $) NL EOF";
+    QTest::newRow("nested string in interpolation") << R"("${a + "!"}")" << "part() id(a) + str(!) end str() NL EOF";
+    QTest::newRow("nested interpolation") << R"("<${"[${a}]"}>")" << "part(<) part([) id(a) end str(]) end str(>) NL EOF";
+    QTest::newRow("object inside interpolation") << R"("${ {a: 1}.a }")" << "part() { id(a) : int(1) } . id(a) end str() NL EOF";
+    QTest::newRow("newline inside interpolation dropped") << "\"${a +\n b}\"" << "part() id(a) + id(b) end str() NL EOF";
+    QTest::newRow("f-string") << R"(f"x = {x}")" << "part(x = ) id(x) end str() NL EOF";
+    QTest::newRow("f-string dollar name") << R"(f'{x}$y')" << "part() id(x) end part() id(y) end str() NL EOF";
+    QTest::newRow("f-string escaped brace") << R"(f"\{x\}")" << "str({x}) NL EOF";
+    QTest::newRow("brace in plain string") << R"("{x}")" << "str({x}) NL EOF";
+    QTest::newRow("unterminated interpolation") << R"("${a)" << "part() id(a) error(Unterminated string.)";
+    QTest::newRow("paren left open in interpolation") << R"("${f(}")" << "part() id(f) ( end str() NL EOF";
+    QTest::newRow("closer does not end interpolation") << R"("${a)}")" << "part() id(a) ) end str() NL EOF";
     QTest::newRow("f as a name") << "f(1)" << "id(f) ( int(1) ) NL EOF";
     QTest::newRow("byte-order mark") << QStringLiteral("\uFEFFa") << "id(a) NL EOF";
     QTest::newRow("CRLF line ends") << "a\r\nb\r\n" << "id(a) NL id(b) NL EOF";
@@ -91,14 +110,71 @@ void tst_Lexer::tokens()
 
 void tst_Lexer::lines()
 {
-    const QList<Token> tokens = Lexer(QStringLiteral("a\n/* x\ny */ b\n\"multi\nline\" c")).tokenize();
+    const QList<Token> tokens = Lexer(QStringLiteral("a\n/* x\ny */ b\n\"multi\nline\" c\n\"x\n${\nd}\" e")).tokenize();
     QList<int> lines;
     for (const Token &token : tokens) {
         if (token.type != TokenType::Newline)
             lines.append(token.line);
     }
-    // a on 1; b on 3 after a two-line comment; the string starts on 4; c on 5.
-    QCOMPARE(lines, (QList<int>{1, 3, 4, 5, 5}));
+    // a on 1; b on 3 after a two-line comment; the string starts on 4; c on 5; the parts of
+    // the string on 6 carry its line, d and the closing brace of its interpolation their own
+    // (8); e and the end on 8.
+    QCOMPARE(lines, (QList<int>{1, 3, 4, 5, 6, 8, 8, 6, 8, 8}));
+}
+
+void tst_Lexer::spaceBefore()
+{
+    // The parser reads `timeout -5 { }` as a negative delay by the spacing around the minus.
+    const QList<Token> tokens = Lexer(QStringLiteral("a -5 b - 5 c-5 /* x */d\ne")).tokenize();
+    QList<bool> spaces;
+    for (const Token &token : tokens) {
+        if (token.type != TokenType::Newline && token.type != TokenType::EndOfFile)
+            spaces.append(token.spaceBefore);
+    }
+    //                            a      -     5      b     -     5     c     -      5      d     e
+    QCOMPARE(spaces, (QList<bool>{false, true, false, true, true, true, true, false, false, true, true}));
+}
+
+void tst_Lexer::cancellation()
+{
+    QString source;
+    for (int i = 0; i < 100'000; ++i)
+        source += QStringLiteral("x%1 = \"v ${%1}\"\n").arg(i);
+
+    std::atomic<bool> cancel{false};
+    Lexer running(source);
+    running.setCancelFlag(&cancel);
+    const QList<Token> all = running.tokenize();
+    QVERIFY(!running.cancelled());
+    QCOMPARE(all.last().type, TokenType::EndOfFile);
+
+    // Set before the scan: it stops at the first poll, long before the end of the input.
+    cancel.store(true);
+    Lexer cancelled(source);
+    cancelled.setCancelFlag(&cancel);
+    const QList<Token> some = cancelled.tokenize();
+    QVERIFY(cancelled.cancelled());
+    QCOMPARE(some.last().type, TokenType::Error);
+    QVERIFY2(some.size() < all.size() / 100, qPrintable(QString::number(some.size())));
+}
+
+void tst_Lexer::excerpt_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("short") << "abc" << "abc";
+    QTest::newRow("exactly 40") << QString(40, u'a') << QString(40, u'a');
+    QTest::newRow("41") << QString(41, u'a') << QString(40, u'a') + "...";
+    QTest::newRow("14 KB") << QString(14'000, u'b') << QString(40, u'b') + "...";
+    // An emoji is two UTF-16 units: a cut between them would leave half a character.
+    QTest::newRow("surrogate pair at the cut") << QString(39, u'a') + QStringLiteral("🎉🎉") << QString(39, u'a') + "...";
+}
+
+void tst_Lexer::excerpt()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    QCOMPARE(Token::excerpt(text), expected);
 }
 
 QTEST_GUILESS_MAIN(tst_Lexer)

@@ -1,0 +1,1157 @@
+#include "compiler.h"
+
+#include <vm.h>
+
+#include <QtCore/QSet>
+
+namespace havel::script {
+
+namespace {
+
+struct CompileError
+{
+    SyntaxError error;
+};
+
+//! Collects the names a piece of code assigns with a bare `=` (not inside nested functions):
+//! the globals of the script body, the implicit locals of a function.
+class AssignedNames
+{
+public:
+    explicit AssignedNames(bool topLevel) : m_topLevel(topLevel) { }
+
+    void statement(const Stmt &stmt, int depth)
+    {
+        switch (stmt.kind) {
+        case Stmt::Kind::Expression:
+            expression(static_cast<const ExpressionStmt &>(stmt).expr.get());
+            break;
+        case Stmt::Kind::Let: {
+            const auto &let = static_cast<const LetStmt &>(stmt);
+            expression(let.initializer.get());
+            if (m_topLevel && depth == 0)
+                add(let.name);
+            break;
+        }
+        case Stmt::Kind::Block:
+            for (const StmtPtr &inner : static_cast<const BlockStmt &>(stmt).statements)
+                statement(*inner, depth + 1);
+            break;
+        case Stmt::Kind::If: {
+            const auto &ifStmt = static_cast<const IfStmt &>(stmt);
+            expression(ifStmt.condition.get());
+            statement(*ifStmt.thenBranch, depth + 1);
+            if (ifStmt.elseBranch)
+                statement(*ifStmt.elseBranch, depth + 1);
+            break;
+        }
+        case Stmt::Kind::While:
+        case Stmt::Kind::Loop: {
+            const auto &loop = static_cast<const WhileStmt &>(stmt);
+            expression(loop.condition.get());
+            statement(*loop.body, depth + 1);
+            break;
+        }
+        case Stmt::Kind::ForIn: {
+            const auto &forIn = static_cast<const ForInStmt &>(stmt);
+            expression(forIn.iterable.get());
+            statement(*forIn.body, depth + 1);
+            break;
+        }
+        case Stmt::Kind::ForC: {
+            const auto &forC = static_cast<const ForCStmt &>(stmt);
+            if (forC.initializer)
+                statement(*forC.initializer, depth + 1);
+            expression(forC.condition.get());
+            expression(forC.increment.get());
+            statement(*forC.body, depth + 1);
+            break;
+        }
+        case Stmt::Kind::Return:
+            expression(static_cast<const ReturnStmt &>(stmt).value.get());
+            break;
+        case Stmt::Kind::Throw:
+            expression(static_cast<const ThrowStmt &>(stmt).value.get());
+            break;
+        case Stmt::Kind::Try: {
+            const auto &tryStmt = static_cast<const TryStmt &>(stmt);
+            statement(*tryStmt.body, depth + 1);
+            if (tryStmt.catchBody)
+                statement(*tryStmt.catchBody, depth + 1);
+            if (tryStmt.finallyBody)
+                statement(*tryStmt.finallyBody, depth + 1);
+            break;
+        }
+        case Stmt::Kind::Function:
+            if (m_topLevel && depth == 0)
+                add(static_cast<const FunctionStmt &>(stmt).decl->name);
+            break;
+        case Stmt::Kind::Break:
+        case Stmt::Kind::Continue:
+            break;
+        }
+    }
+
+    void expression(const Expr *expr)
+    {
+        // An explicit work list: expressions may be deep (long operator chains).
+        std::vector<const Expr *> work;
+        if (expr)
+            work.push_back(expr);
+        auto push = [&work](const ExprPtr &e) {
+            if (e)
+                work.push_back(e.get());
+        };
+        while (!work.empty()) {
+            const Expr *e = work.back();
+            work.pop_back();
+            switch (e->kind) {
+            case Expr::Kind::Assign: {
+                const auto &assign = static_cast<const AssignExpr &>(*e);
+                if (assign.op == TokenType::Equal && assign.target->kind == Expr::Kind::Variable)
+                    add(static_cast<const VariableExpr &>(*assign.target).name);
+                else
+                    push(assign.target);
+                push(assign.value);
+                break;
+            }
+            case Expr::Kind::Interpolation:
+                for (const auto &part : static_cast<const InterpolationExpr &>(*e).parts)
+                    push(part.expr);
+                break;
+            case Expr::Kind::Unary: push(static_cast<const UnaryExpr &>(*e).operand); break;
+            case Expr::Kind::Binary:
+            case Expr::Kind::Logical: {
+                const auto &binary = static_cast<const BinaryExpr &>(*e);
+                push(binary.left);
+                push(binary.right);
+                break;
+            }
+            case Expr::Kind::Ternary: {
+                const auto &ternary = static_cast<const TernaryExpr &>(*e);
+                push(ternary.condition);
+                push(ternary.thenExpr);
+                push(ternary.elseExpr);
+                break;
+            }
+            case Expr::Kind::Call: {
+                const auto &call = static_cast<const CallExpr &>(*e);
+                push(call.callee);
+                for (const ExprPtr &argument : call.arguments)
+                    push(argument);
+                break;
+            }
+            case Expr::Kind::Member: push(static_cast<const MemberExpr &>(*e).object); break;
+            case Expr::Kind::Index: {
+                const auto &index = static_cast<const IndexExpr &>(*e);
+                push(index.object);
+                push(index.index);
+                break;
+            }
+            case Expr::Kind::Array:
+                for (const ExprPtr &element : static_cast<const ArrayExpr &>(*e).elements)
+                    push(element);
+                break;
+            case Expr::Kind::Object:
+                for (const ExprPtr &value : static_cast<const ObjectExpr &>(*e).values)
+                    push(value);
+                break;
+            case Expr::Kind::Postfix: push(static_cast<const PostfixExpr &>(*e).target); break;
+            case Expr::Kind::TimerBlock: push(static_cast<const TimerBlockExpr &>(*e).delay); break;
+            case Expr::Kind::Go: push(static_cast<const GoExpr &>(*e).call); break;
+            case Expr::Kind::Send: {
+                const auto &send = static_cast<const SendExpr &>(*e);
+                push(send.channel);
+                push(send.value);
+                break;
+            }
+            case Expr::Kind::Receive: push(static_cast<const ReceiveExpr &>(*e).source); break;
+            case Expr::Kind::Yield:
+                m_sawYield = true;
+                push(static_cast<const YieldExpr &>(*e).value);
+                break;
+            case Expr::Kind::Await: push(static_cast<const AwaitExpr &>(*e).value); break;
+            case Expr::Kind::Literal:
+            case Expr::Kind::Variable:
+            case Expr::Kind::Function:
+            case Expr::Kind::AtStop:
+                break;
+            }
+        }
+    }
+
+    const QStringList &names() const { return m_names; }
+    //! Whether the code yields: the function is a generator.
+    bool sawYield() const { return m_sawYield; }
+
+private:
+    void add(const QString &name)
+    {
+        if (!m_seen.contains(name)) {
+            m_seen.insert(name);
+            m_names.append(name);
+        }
+    }
+
+    bool m_topLevel;
+    bool m_sawYield = false;
+    QSet<QString> m_seen;
+    QStringList m_names;
+};
+
+//! The code generator. Thread: whichever compiles.
+class Codegen
+{
+public:
+    explicit Codegen(Vm &vm) : m_vm(vm) { }
+
+    std::shared_ptr<FunctionProto> script(const Program &program)
+    {
+        // Every global the script can define is known before any function is compiled, so a
+        // function assigning one updates it even when the function comes first in the file.
+        AssignedNames globals(true);
+        for (const StmtPtr &stmt : program.statements)
+            globals.statement(*stmt, 0);
+        for (const QString &name : globals.names())
+            m_vm.declareGlobal(name);
+
+        FunctionState state;
+        state.proto = std::make_shared<FunctionProto>();
+        state.isScript = true;
+        state.locals.push_back({QString(), 0});
+        m_fs = &state;
+        for (const StmtPtr &stmt : program.statements)
+            statement(*stmt);
+        emitOp(Op::Null);
+        emitOp(Op::Return);
+        state.proto->slotCount = std::max(state.proto->slotCount, int(state.locals.size()));
+        return state.proto;
+    }
+
+private:
+    struct Local
+    {
+        QString name;
+        int depth = 0;
+        bool captured = false;
+        bool implicit = false; //!< made by a bare assignment: may be read before it is set
+    };
+    //! A way out of a try block that a jump or return must honour.
+    struct TryEntry
+    {
+        const TryStmt *stmt;
+        bool hasHandler; //!< a TryBegin is active: leave it with TryEnd
+        bool runsFinally;
+    };
+    struct LoopContext
+    {
+        std::size_t localCount;
+        std::size_t tryDepth;
+        long continueTarget = -1; //!< known for while loops; else continues jump forward
+        std::vector<std::size_t> breaks;
+        std::vector<std::size_t> continues;
+    };
+    struct FunctionState
+    {
+        FunctionState *enclosing = nullptr;
+        std::shared_ptr<FunctionProto> proto;
+        std::vector<Local> locals;
+        int scopeDepth = 0;
+        bool isScript = false;
+        std::vector<LoopContext> loops;
+        std::vector<TryEntry> tries;
+    };
+    struct LineScope
+    {
+        LineScope(int &line, int now) : line(line), saved(line) { line = now; }
+        ~LineScope() { line = saved; }
+        int &line;
+        int saved;
+    };
+
+    [[noreturn]] void error(int line, const QString &message)
+    {
+        CompileError e;
+        e.error.line = line;
+        e.error.message = message;
+        throw e;
+    }
+
+    Chunk &chunk() { return m_fs->proto->chunk; }
+
+    void emitByte(std::uint8_t byte)
+    {
+        chunk().code.push_back(byte);
+        chunk().lines.push_back(m_line);
+    }
+    void emitOp(Op op) { emitByte(std::uint8_t(op)); }
+    void emitU16(std::size_t value)
+    {
+        if (value > 0xFFFF)
+            error(m_line, QStringLiteral("Too many local variables, arguments or captures in one function."));
+        emitByte(std::uint8_t(value & 0xFF));
+        emitByte(std::uint8_t(value >> 8));
+    }
+    void emitU32(std::size_t value)
+    {
+        if (value > 0xFFFFFFFFu)
+            error(m_line, QStringLiteral("Script too large."));
+        for (int i = 0; i < 4; ++i)
+            emitByte(std::uint8_t((value >> (8 * i)) & 0xFF));
+    }
+    void patchU32(std::size_t at, std::size_t value)
+    {
+        for (int i = 0; i < 4; ++i)
+            chunk().code[at + std::size_t(i)] = std::uint8_t((value >> (8 * i)) & 0xFF);
+    }
+    //! Emits @p op with a jump target to patch; returns where the target goes.
+    std::size_t emitJump(Op op)
+    {
+        emitOp(op);
+        const std::size_t at = chunk().code.size();
+        emitU32(0);
+        return at;
+    }
+    void patchHere(std::size_t at) { patchU32(at, chunk().code.size()); }
+    std::size_t here() const { return m_fs->proto->chunk.code.size(); }
+    void emitLoop(std::size_t target)
+    {
+        emitOp(Op::Loop);
+        emitU32(target);
+    }
+    void emitConstant(Value value)
+    {
+        chunk().constants.push_back(std::move(value));
+        emitOp(Op::Constant);
+        emitU32(chunk().constants.size() - 1);
+    }
+    std::size_t name(const QString &text)
+    {
+        chunk().names.append(text);
+        return std::size_t(chunk().names.size() - 1);
+    }
+
+    // --- scopes and locals ---
+
+    std::size_t declareLocal(const QString &localName, bool implicit = false)
+    {
+        if (m_fs->locals.size() >= 0xFFFF)
+            error(m_line, QStringLiteral("Too many local variables in one function."));
+        m_fs->locals.push_back({localName, m_fs->scopeDepth, false, implicit});
+        m_fs->proto->slotCount = std::max(m_fs->proto->slotCount, int(m_fs->locals.size()));
+        return m_fs->locals.size() - 1;
+    }
+    void beginScope() { ++m_fs->scopeDepth; }
+    //! Closes and pops the locals of the innermost scope; with @p keepTop, the value on top
+    //! of the stack (an expression's result) stays.
+    void endScope(bool keepTop = false)
+    {
+        --m_fs->scopeDepth;
+        std::size_t first = m_fs->locals.size();
+        while (first > 0 && m_fs->locals[first - 1].depth > m_fs->scopeDepth)
+            --first;
+        emitDiscard(first, keepTop);
+        m_fs->locals.resize(first);
+    }
+    //! Ends the innermost scope at compile time only (its code is unreachable).
+    void dropScope()
+    {
+        --m_fs->scopeDepth;
+        while (!m_fs->locals.empty() && m_fs->locals.back().depth > m_fs->scopeDepth)
+            m_fs->locals.pop_back();
+    }
+    //! Emits the code that drops the locals from @p first up, without forgetting them.
+    void emitDiscard(std::size_t first, bool keepTop = false)
+    {
+        const std::size_t count = m_fs->locals.size() - first;
+        if (count == 0)
+            return;
+        bool captured = false;
+        for (std::size_t i = first; i < m_fs->locals.size(); ++i)
+            captured |= m_fs->locals[i].captured;
+        if (captured) {
+            emitOp(Op::CloseUpvalues);
+            emitU16(first);
+        }
+        emitOp(keepTop ? Op::PopUnder : Op::PopN);
+        emitU16(count);
+    }
+
+    static int resolveLocal(const FunctionState *fs, const QString &localName)
+    {
+        for (std::size_t i = fs->locals.size(); i-- > 1;) {
+            if (fs->locals[i].name == localName)
+                return int(i);
+        }
+        return -1;
+    }
+    int addUpvalue(FunctionState *fs, std::uint16_t index, bool fromLocal, const QString &upvalueName)
+    {
+        auto &upvalues = fs->proto->upvalues;
+        for (std::size_t i = 0; i < upvalues.size(); ++i) {
+            if (upvalues[i].index == index && upvalues[i].fromLocal == fromLocal)
+                return int(i);
+        }
+        if (upvalues.size() >= 0xFFFF)
+            error(m_line, QStringLiteral("Too many captured variables in one function."));
+        upvalues.push_back({fromLocal, index});
+        fs->proto->upvalueNames.append(upvalueName);
+        return int(upvalues.size() - 1);
+    }
+    int resolveUpvalue(FunctionState *fs, const QString &upvalueName)
+    {
+        if (!fs->enclosing)
+            return -1;
+        const int local = resolveLocal(fs->enclosing, upvalueName);
+        if (local >= 0) {
+            fs->enclosing->locals[std::size_t(local)].captured = true;
+            return addUpvalue(fs, std::uint16_t(local), true, upvalueName);
+        }
+        const int upvalue = resolveUpvalue(fs->enclosing, upvalueName);
+        if (upvalue >= 0)
+            return addUpvalue(fs, std::uint16_t(upvalue), false, upvalueName);
+        return -1;
+    }
+    static bool visibleFrom(const FunctionState *fs, const QString &localName)
+    {
+        for (; fs; fs = fs->enclosing) {
+            if (resolveLocal(fs, localName) >= 0)
+                return true;
+        }
+        return false;
+    }
+
+    void loadVariable(const QString &variable)
+    {
+        const int local = resolveLocal(m_fs, variable);
+        if (local >= 0) {
+            if (m_fs->locals[std::size_t(local)].implicit) {
+                emitOp(Op::GetLocalChecked);
+                emitU16(std::size_t(local));
+                emitU32(name(variable));
+            } else {
+                emitOp(Op::GetLocal);
+                emitU16(std::size_t(local));
+            }
+            return;
+        }
+        const int upvalue = resolveUpvalue(m_fs, variable);
+        if (upvalue >= 0) {
+            emitOp(Op::GetUpvalue);
+            emitU16(std::size_t(upvalue));
+            return;
+        }
+        emitOp(Op::GetGlobal);
+        emitU32(std::size_t(m_vm.globalIndex(variable)));
+    }
+
+    //! Stores the value on top of the stack into @p variable, keeping it on the stack.
+    //! With @p append, `variable += top` instead.
+    void storeVariable(const QString &variable, bool append = false)
+    {
+        const int local = resolveLocal(m_fs, variable);
+        if (local >= 0) {
+            emitOp(append ? Op::AppendLocal : Op::SetLocal);
+            emitU16(std::size_t(local));
+            return;
+        }
+        const int upvalue = resolveUpvalue(m_fs, variable);
+        if (upvalue >= 0) {
+            emitOp(append ? Op::AppendUpvalue : Op::SetUpvalue);
+            emitU16(std::size_t(upvalue));
+            return;
+        }
+        if (m_fs->isScript)
+            m_vm.declareGlobal(variable);
+        emitOp(append ? Op::AppendGlobal : Op::SetGlobal);
+        emitU32(std::size_t(m_vm.globalIndex(variable)));
+    }
+
+    // --- statements ---
+
+    void statement(const Stmt &stmt)
+    {
+        LineScope lineScope(m_line, stmt.line);
+        switch (stmt.kind) {
+        case Stmt::Kind::Expression:
+            expression(*static_cast<const ExpressionStmt &>(stmt).expr);
+            emitOp(Op::Pop);
+            return;
+        case Stmt::Kind::Let: {
+            const auto &let = static_cast<const LetStmt &>(stmt);
+            if (let.initializer)
+                expression(*let.initializer);
+            else
+                emitOp(Op::Null);
+            if (m_fs->isScript && m_fs->scopeDepth == 0) {
+                storeVariable(let.name);
+                emitOp(Op::Pop);
+            } else {
+                declareLocal(let.name);
+            }
+            return;
+        }
+        case Stmt::Kind::Function: {
+            const auto &fn = static_cast<const FunctionStmt &>(stmt);
+            if (m_fs->isScript && m_fs->scopeDepth == 0) {
+                function(*fn.decl);
+                storeVariable(fn.decl->name);
+                emitOp(Op::Pop);
+            } else {
+                declareLocal(fn.decl->name); // before the body, so that it can call itself
+                function(*fn.decl);
+            }
+            return;
+        }
+        case Stmt::Kind::Block:
+            beginScope();
+            for (const StmtPtr &inner : static_cast<const BlockStmt &>(stmt).statements)
+                statement(*inner);
+            endScope();
+            return;
+        case Stmt::Kind::If: {
+            const auto &ifStmt = static_cast<const IfStmt &>(stmt);
+            expression(*ifStmt.condition);
+            const std::size_t elseJump = emitJump(Op::JumpIfFalse);
+            scopedStatement(*ifStmt.thenBranch);
+            if (ifStmt.elseBranch) {
+                const std::size_t endJump = emitJump(Op::Jump);
+                patchHere(elseJump);
+                scopedStatement(*ifStmt.elseBranch);
+                patchHere(endJump);
+            } else {
+                patchHere(elseJump);
+            }
+            return;
+        }
+        case Stmt::Kind::While:
+        case Stmt::Kind::Loop: {
+            const auto &loop = static_cast<const WhileStmt &>(stmt);
+            const std::size_t start = here();
+            std::size_t exitJump = 0;
+            if (loop.condition) {
+                expression(*loop.condition);
+                exitJump = emitJump(Op::JumpIfFalse);
+            }
+            pushLoop(long(start));
+            scopedStatement(*loop.body);
+            emitLoop(start);
+            if (loop.condition)
+                patchHere(exitJump);
+            popLoop(here());
+            return;
+        }
+        case Stmt::Kind::ForIn:
+            forIn(static_cast<const ForInStmt &>(stmt));
+            return;
+        case Stmt::Kind::ForC:
+            forC(static_cast<const ForCStmt &>(stmt));
+            return;
+        case Stmt::Kind::Break:
+        case Stmt::Kind::Continue: {
+            if (m_fs->loops.empty())
+                error(stmt.line, QStringLiteral("Can't use '%1' outside a loop.")
+                                         .arg(stmt.kind == Stmt::Kind::Break ? u"break" : u"continue"));
+            LoopContext &loop = m_fs->loops.back();
+            leaveTries(loop.tryDepth);
+            emitDiscard(loop.localCount);
+            if (stmt.kind == Stmt::Kind::Break) {
+                m_fs->loops.back().breaks.push_back(emitJump(Op::Jump));
+            } else if (m_fs->loops.back().continueTarget >= 0) {
+                emitLoop(std::size_t(m_fs->loops.back().continueTarget));
+            } else {
+                m_fs->loops.back().continues.push_back(emitJump(Op::Jump));
+            }
+            return;
+        }
+        case Stmt::Kind::Return: {
+            const auto &ret = static_cast<const ReturnStmt &>(stmt);
+            if (ret.value)
+                expression(*ret.value);
+            else
+                emitOp(Op::Null);
+            if (!m_fs->tries.empty()) {
+                // The value waits in a slot of its own while the finally blocks run.
+                beginScope();
+                declareLocal(QStringLiteral("@return"));
+                leaveTries(0);
+                emitOp(Op::Return);
+                dropScope();
+            } else {
+                emitOp(Op::Return);
+            }
+            return;
+        }
+        case Stmt::Kind::Throw:
+            expression(*static_cast<const ThrowStmt &>(stmt).value);
+            emitOp(Op::Throw);
+            return;
+        case Stmt::Kind::Try:
+            tryStatement(static_cast<const TryStmt &>(stmt));
+            return;
+        }
+    }
+
+    //! A branch or loop body: a block gets its scope from statement(); a single statement
+    //! gets one here so that its locals end with it.
+    void scopedStatement(const Stmt &stmt)
+    {
+        beginScope();
+        statement(stmt);
+        endScope();
+    }
+
+    void pushLoop(long continueTarget)
+    {
+        LoopContext loop;
+        loop.localCount = m_fs->locals.size();
+        loop.tryDepth = m_fs->tries.size();
+        loop.continueTarget = continueTarget;
+        m_fs->loops.push_back(std::move(loop));
+    }
+    void popLoop(std::size_t breakTarget)
+    {
+        for (const std::size_t at : m_fs->loops.back().breaks)
+            patchU32(at, breakTarget);
+        m_fs->loops.pop_back();
+    }
+
+    //! Leaves every try entered since depth @p depth: ends its handler and runs its finally.
+    void leaveTries(std::size_t depth)
+    {
+        const std::vector<TryEntry> saved = m_fs->tries;
+        for (std::size_t i = saved.size(); i-- > depth;) {
+            if (saved[i].hasHandler)
+                emitOp(Op::TryEnd);
+            if (saved[i].runsFinally) {
+                m_fs->tries.assign(saved.begin(), saved.begin() + std::ptrdiff_t(i));
+                statement(*saved[i].stmt->finallyBody);
+            }
+        }
+        m_fs->tries = saved;
+    }
+
+    void forIn(const ForInStmt &stmt)
+    {
+        beginScope();
+        const std::size_t stateSlot = m_fs->locals.size();
+        const bool isRange = stmt.iterable->kind == Expr::Kind::Binary
+                && static_cast<const BinaryExpr &>(*stmt.iterable).op == TokenType::DotDot;
+        if (isRange) {
+            // `for i in a..b` walks the range without building an array.
+            const auto &range = static_cast<const BinaryExpr &>(*stmt.iterable);
+            expression(*range.left);
+            expression(*range.right);
+            {
+                LineScope lineScope(m_line, range.line);
+                emitOp(Op::RangeIterInit);
+            }
+        } else {
+            expression(*stmt.iterable);
+            emitOp(Op::IterInit);
+        }
+        declareLocal(QStringLiteral("@iter"));
+        declareLocal(QStringLiteral("@index"));
+        const std::size_t start = here();
+        emitOp(isRange ? Op::RangeIterNext : Op::IterNext);
+        emitU16(stateSlot);
+        const std::size_t exitJump = here();
+        emitU32(0);
+        pushLoop(long(start));
+        // A fresh variable per iteration: a callback made in the body keeps its own item.
+        beginScope();
+        declareLocal(stmt.variable);
+        statement(*stmt.body);
+        endScope();
+        emitLoop(start);
+        patchHere(exitJump);
+        popLoop(here());
+        endScope();
+    }
+
+    void forC(const ForCStmt &stmt)
+    {
+        beginScope();
+        const std::size_t firstSlot = m_fs->locals.size();
+        if (stmt.initializer)
+            statement(*stmt.initializer);
+        const std::size_t loopVars = m_fs->locals.size() - firstSlot;
+        const std::size_t start = here();
+        std::size_t exitJump = 0;
+        if (stmt.condition) {
+            expression(*stmt.condition);
+            exitJump = emitJump(Op::JumpIfFalse);
+        }
+        pushLoop(-1);
+        scopedStatement(*stmt.body);
+        for (const std::size_t at : m_fs->loops.back().continues)
+            patchHere(at);
+        // Each iteration has its own copy of the loop variables (JavaScript's `for (let ...)`):
+        // closures made in this iteration keep the values they saw; the increment then works
+        // on the fresh variables of the next one.
+        bool captured = false;
+        for (std::size_t i = firstSlot; i < firstSlot + loopVars; ++i)
+            captured |= m_fs->locals[i].captured;
+        if (captured) {
+            emitOp(Op::CloseUpvalues);
+            emitU16(firstSlot);
+        }
+        if (stmt.increment) {
+            expression(*stmt.increment);
+            emitOp(Op::Pop);
+        }
+        emitLoop(start);
+        if (stmt.condition)
+            patchHere(exitJump);
+        popLoop(here());
+        endScope();
+    }
+
+    void tryStatement(const TryStmt &stmt)
+    {
+        const bool hasFinally = stmt.finallyBody != nullptr;
+        const std::size_t handler = emitJump(Op::TryBegin);
+        m_fs->tries.push_back({&stmt, true, hasFinally});
+        statement(*stmt.body);
+        m_fs->tries.pop_back();
+        emitOp(Op::TryEnd);
+        if (hasFinally)
+            statement(*stmt.finallyBody);
+        std::vector<std::size_t> endJumps{emitJump(Op::Jump)};
+
+        // The handler leaves the error's value and its line on the stack: two locals.
+        patchHere(handler);
+        beginScope();
+        declareLocal(stmt.hasCatch && !stmt.catchName.isEmpty() ? stmt.catchName : QStringLiteral("@error"));
+        declareLocal(QStringLiteral("@errorInfo"));
+        if (stmt.hasCatch) {
+            std::size_t catchHandler = 0;
+            if (hasFinally) {
+                catchHandler = emitJump(Op::TryBegin);
+                m_fs->tries.push_back({&stmt, true, true});
+            }
+            statement(*stmt.catchBody);
+            if (hasFinally) {
+                m_fs->tries.pop_back();
+                emitOp(Op::TryEnd);
+            }
+            endScope();
+            if (hasFinally) {
+                statement(*stmt.finallyBody);
+                endJumps.push_back(emitJump(Op::Jump));
+                // An error in the catch block: run finally, then rethrow it.
+                patchHere(catchHandler);
+                beginScope();
+                declareLocal(QStringLiteral("@error"));
+                declareLocal(QStringLiteral("@errorInfo"));
+                declareLocal(QStringLiteral("@error2"));
+                declareLocal(QStringLiteral("@errorInfo2"));
+                statement(*stmt.finallyBody);
+                emitOp(Op::Rethrow);
+                dropScope();
+            }
+        } else {
+            statement(*stmt.finallyBody);
+            emitOp(Op::Rethrow);
+            dropScope();
+        }
+        for (const std::size_t at : endJumps)
+            patchHere(at);
+    }
+
+    // --- functions ---
+
+    //! Compiles @p decl and emits the closure that makes it a value.
+    void function(const FunctionDecl &decl)
+    {
+        LineScope lineScope(m_line, decl.line);
+        FunctionState state;
+        state.enclosing = m_fs;
+        state.proto = std::make_shared<FunctionProto>();
+        state.proto->name = decl.name;
+        state.proto->params = decl.params;
+        state.proto->line = decl.line;
+        state.scopeDepth = 1;
+        state.locals.push_back({QString(), 0});
+        m_fs = &state;
+        struct Restore
+        {
+            FunctionState *&fs;
+            FunctionState *saved;
+            ~Restore() { fs = saved; }
+        } restore{m_fs, state.enclosing};
+
+        for (const QString &param : decl.params)
+            declareLocal(param);
+        // Names this function assigns that nothing visible defines become its locals.
+        AssignedNames assigned(false);
+        for (const StmtPtr &stmt : decl.body)
+            assigned.statement(*stmt, 1);
+        if (decl.expressionBody)
+            assigned.expression(decl.expressionBody.get());
+        state.proto->isGenerator = assigned.sawYield();
+        for (const QString &local : assigned.names()) {
+            if (resolveLocal(&state, local) >= 0 || visibleFrom(state.enclosing, local)
+                || m_vm.isDeclaredGlobal(local))
+                continue;
+            emitOp(Op::Undefined);
+            declareLocal(local, true);
+        }
+
+        if (decl.expressionBody) {
+            expression(*decl.expressionBody);
+            emitOp(Op::Return);
+        } else {
+            for (const StmtPtr &stmt : decl.body)
+                statement(*stmt);
+            emitOp(Op::Null);
+            emitOp(Op::Return);
+        }
+        m_fs = state.enclosing;
+        chunk().functions.push_back(state.proto);
+        emitOp(Op::Closure);
+        emitU32(chunk().functions.size() - 1);
+    }
+
+    // --- expressions ---
+
+    void expression(const Expr &expr)
+    {
+        LineScope lineScope(m_line, expr.line);
+        switch (expr.kind) {
+        case Expr::Kind::Literal: {
+            const auto &literal = static_cast<const LiteralExpr &>(expr);
+            switch (literal.type) {
+            case LiteralExpr::Type::Null: emitOp(Op::Null); return;
+            case LiteralExpr::Type::Bool: emitOp(literal.boolValue ? Op::True : Op::False); return;
+            case LiteralExpr::Type::Int: emitConstant(literal.intValue); return;
+            case LiteralExpr::Type::Float: emitConstant(literal.floatValue); return;
+            case LiteralExpr::Type::String: emitConstant(literal.stringValue); return;
+            }
+            return;
+        }
+        case Expr::Kind::Interpolation: {
+            const auto &interpolation = static_cast<const InterpolationExpr &>(expr);
+            for (const auto &part : interpolation.parts) {
+                if (part.expr)
+                    expression(*part.expr);
+                else
+                    emitConstant(part.text);
+            }
+            emitOp(Op::Interpolate);
+            emitU32(interpolation.parts.size());
+            return;
+        }
+        case Expr::Kind::Variable:
+            loadVariable(static_cast<const VariableExpr &>(expr).name);
+            return;
+        case Expr::Kind::Assign:
+            assign(static_cast<const AssignExpr &>(expr));
+            return;
+        case Expr::Kind::Unary: {
+            const auto &unary = static_cast<const UnaryExpr &>(expr);
+            expression(*unary.operand);
+            emitOp(unary.op == TokenType::Bang ? Op::Not : Op::Negate);
+            return;
+        }
+        case Expr::Kind::Binary: {
+            const auto &binary = static_cast<const BinaryExpr &>(expr);
+            expression(*binary.left);
+            expression(*binary.right);
+            binaryOp(binary.op, false);
+            return;
+        }
+        case Expr::Kind::Logical: {
+            const auto &logical = static_cast<const BinaryExpr &>(expr);
+            expression(*logical.left);
+            const Op jump = logical.op == TokenType::OrOr ? Op::JumpIfTrueKeep
+                    : logical.op == TokenType::AndAnd   ? Op::JumpIfFalseKeep
+                                                        : Op::JumpIfNotNullKeep;
+            const std::size_t end = emitJump(jump);
+            expression(*logical.right);
+            patchHere(end);
+            return;
+        }
+        case Expr::Kind::Ternary: {
+            const auto &ternary = static_cast<const TernaryExpr &>(expr);
+            expression(*ternary.condition);
+            const std::size_t elseJump = emitJump(Op::JumpIfFalse);
+            expression(*ternary.thenExpr);
+            const std::size_t endJump = emitJump(Op::Jump);
+            patchHere(elseJump);
+            expression(*ternary.elseExpr);
+            patchHere(endJump);
+            return;
+        }
+        case Expr::Kind::Call: {
+            const auto &call = static_cast<const CallExpr &>(expr);
+            if (call.callee->kind == Expr::Kind::Member) {
+                // receiver.method(args): dispatch without making a bound method first.
+                const auto &member = static_cast<const MemberExpr &>(*call.callee);
+                expression(*member.object);
+                for (const ExprPtr &argument : call.arguments)
+                    expression(*argument);
+                emitOp(Op::Invoke);
+                emitU32(name(member.name));
+                emitU16(call.arguments.size());
+                return;
+            }
+            expression(*call.callee);
+            for (const ExprPtr &argument : call.arguments)
+                expression(*argument);
+            emitOp(Op::Call);
+            emitU16(call.arguments.size());
+            return;
+        }
+        case Expr::Kind::Member: {
+            const auto &member = static_cast<const MemberExpr &>(expr);
+            expression(*member.object);
+            emitOp(Op::GetMember);
+            emitU32(name(member.name));
+            return;
+        }
+        case Expr::Kind::Index: {
+            const auto &index = static_cast<const IndexExpr &>(expr);
+            expression(*index.object);
+            expression(*index.index);
+            emitOp(Op::GetIndex);
+            return;
+        }
+        case Expr::Kind::Array: {
+            const auto &array = static_cast<const ArrayExpr &>(expr);
+            for (const ExprPtr &element : array.elements)
+                expression(*element);
+            emitOp(Op::Array);
+            emitU32(array.elements.size());
+            return;
+        }
+        case Expr::Kind::Object: {
+            const auto &object = static_cast<const ObjectExpr &>(expr);
+            for (const ExprPtr &value : object.values)
+                expression(*value);
+            const std::size_t firstName = std::size_t(chunk().names.size());
+            chunk().names.append(object.keys);
+            emitOp(Op::Object);
+            emitU32(object.values.size());
+            emitU32(firstName);
+            return;
+        }
+        case Expr::Kind::Function:
+            function(*static_cast<const FunctionExpr &>(expr).decl);
+            return;
+        case Expr::Kind::Postfix:
+            postfix(static_cast<const PostfixExpr &>(expr));
+            return;
+        case Expr::Kind::TimerBlock:
+            timerBlock(static_cast<const TimerBlockExpr &>(expr));
+            return;
+        case Expr::Kind::Go: {
+            const auto &go = static_cast<const GoExpr &>(expr);
+            if (go.body) {
+                function(*go.body);
+                emitOp(Op::Go);
+                emitU16(0);
+                emitByte(go.thread);
+                return;
+            }
+            const auto &call = static_cast<const CallExpr &>(*go.call);
+            expression(*call.callee);
+            for (const ExprPtr &argument : call.arguments)
+                expression(*argument);
+            emitOp(Op::Go);
+            emitU16(call.arguments.size());
+            emitByte(0);
+            return;
+        }
+        case Expr::Kind::Send: {
+            const auto &send = static_cast<const SendExpr &>(expr);
+            expression(*send.channel);
+            expression(*send.value);
+            emitOp(Op::Send);
+            return;
+        }
+        case Expr::Kind::Receive:
+            expression(*static_cast<const ReceiveExpr &>(expr).source);
+            emitOp(Op::Receive);
+            return;
+        case Expr::Kind::Yield: {
+            const auto &yield = static_cast<const YieldExpr &>(expr);
+            if (yield.value)
+                expression(*yield.value);
+            else
+                emitOp(Op::Null);
+            emitOp(Op::Yield);
+            return;
+        }
+        case Expr::Kind::Await:
+            expression(*static_cast<const AwaitExpr &>(expr).value);
+            emitOp(Op::Await);
+            return;
+        case Expr::Kind::AtStop: {
+            const QString timer = QStringLiteral("@timer");
+            if (resolveLocal(m_fs, timer) >= 0 || visibleFrom(m_fs->enclosing, timer))
+                loadVariable(timer);
+            else
+                emitOp(Op::Null);
+            emitOp(Op::AtStop);
+            return;
+        }
+        }
+    }
+
+    void binaryOp(TokenType op, bool compound)
+    {
+        auto arithmetic = [&](Op code) {
+            emitOp(code);
+            emitByte(compound ? 1 : 0);
+        };
+        switch (op) {
+        case TokenType::Plus:
+        case TokenType::PlusEqual: emitOp(Op::Add); return;
+        case TokenType::Minus:
+        case TokenType::MinusEqual: arithmetic(Op::Sub); return;
+        case TokenType::Star:
+        case TokenType::StarEqual: arithmetic(Op::Mul); return;
+        case TokenType::Slash:
+        case TokenType::SlashEqual: arithmetic(Op::Div); return;
+        case TokenType::Percent:
+        case TokenType::PercentEqual: arithmetic(Op::Mod); return;
+        case TokenType::StarStar: arithmetic(Op::Pow); return;
+        case TokenType::EqualEqual: emitOp(Op::Equal); return;
+        case TokenType::BangEqual: emitOp(Op::NotEqual); return;
+        case TokenType::Less: emitOp(Op::Less); return;
+        case TokenType::LessEqual: emitOp(Op::LessEqual); return;
+        case TokenType::Greater: emitOp(Op::Greater); return;
+        case TokenType::GreaterEqual: emitOp(Op::GreaterEqual); return;
+        case TokenType::DotDot: emitOp(Op::Range); return;
+        default: error(m_line, QStringLiteral("Unknown operator."));
+        }
+    }
+
+    void assign(const AssignExpr &expr)
+    {
+        const bool plain = expr.op == TokenType::Equal;
+        switch (expr.target->kind) {
+        case Expr::Kind::Variable: {
+            const QString &variable = static_cast<const VariableExpr &>(*expr.target).name;
+            if (plain) {
+                expression(*expr.value);
+                storeVariable(variable);
+            } else if (expr.op == TokenType::PlusEqual) {
+                expression(*expr.value);
+                storeVariable(variable, true);
+            } else {
+                loadVariable(variable);
+                expression(*expr.value);
+                binaryOp(expr.op, true);
+                storeVariable(variable);
+            }
+            return;
+        }
+        case Expr::Kind::Member: {
+            const auto &member = static_cast<const MemberExpr &>(*expr.target);
+            expression(*member.object);
+            const std::size_t key = name(member.name);
+            if (!plain) {
+                emitOp(Op::Dup);
+                emitOp(Op::GetMember);
+                emitU32(key);
+            }
+            expression(*expr.value);
+            if (!plain)
+                binaryOp(expr.op, true);
+            emitOp(Op::SetMember);
+            emitU32(key);
+            return;
+        }
+        case Expr::Kind::Index: {
+            const auto &index = static_cast<const IndexExpr &>(*expr.target);
+            expression(*index.object);
+            expression(*index.index);
+            if (!plain) {
+                emitOp(Op::Dup2);
+                emitOp(Op::GetIndex);
+            }
+            expression(*expr.value);
+            if (!plain)
+                binaryOp(expr.op, true);
+            emitOp(Op::SetIndex);
+            return;
+        }
+        default:
+            error(expr.line, QStringLiteral("Invalid assignment target."));
+        }
+    }
+
+    void postfix(const PostfixExpr &expr)
+    {
+        const bool increment = expr.op == TokenType::PlusPlus;
+        switch (expr.target->kind) {
+        case Expr::Kind::Variable: {
+            const QString &variable = static_cast<const VariableExpr &>(*expr.target).name;
+            loadVariable(variable);
+            emitOp(Op::Dup);
+            emitOp(Op::IncDec);
+            emitByte(increment);
+            storeVariable(variable);
+            emitOp(Op::Pop);
+            return;
+        }
+        case Expr::Kind::Member: {
+            const auto &member = static_cast<const MemberExpr &>(*expr.target);
+            expression(*member.object);
+            emitOp(Op::IncDecMember);
+            emitU32(name(member.name));
+            emitByte(increment);
+            return;
+        }
+        case Expr::Kind::Index: {
+            const auto &index = static_cast<const IndexExpr &>(*expr.target);
+            expression(*index.object);
+            expression(*index.index);
+            emitOp(Op::IncDecIndex);
+            emitByte(increment);
+            return;
+        }
+        default:
+            error(expr.line, QStringLiteral("Invalid assignment target."));
+        }
+    }
+
+    void timerBlock(const TimerBlockExpr &expr)
+    {
+        // The block's own scope holds its timer id, which @stop finds by lexical lookup: the
+        // innermost enclosing timer block wins.
+        beginScope();
+        emitOp(Op::Null);
+        const std::size_t slot = declareLocal(QStringLiteral("@timer"));
+        expression(*expr.delay);
+        function(*expr.body);
+        emitOp(Op::TimerBlock);
+        emitByte(expr.isInterval);
+        emitOp(Op::StoreTimerId);
+        emitU16(slot);
+        endScope(true);
+    }
+
+    Vm &m_vm;
+    FunctionState *m_fs = nullptr;
+    int m_line = 0;
+};
+
+} // namespace
+
+std::shared_ptr<const FunctionProto> Compiler::compile(const Program &program, Vm &vm,
+                                                       SyntaxError *error)
+{
+    try {
+        Codegen codegen(vm);
+        return codegen.script(program);
+    } catch (const CompileError &e) {
+        if (error)
+            *error = e.error;
+        return nullptr;
+    }
+}
+
+} // namespace havel::script

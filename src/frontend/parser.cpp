@@ -1,0 +1,1163 @@
+#include "parser.h"
+
+#include "lexer.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QSet>
+
+#include <pthread.h>
+
+#include <algorithm>
+
+namespace havel::script {
+
+namespace {
+
+//! The lowest frame address the parser may reach on this thread: its stack's end plus a margin
+//! for the error path (throwing, and freeing what was built, under ASan too). 200 levels take
+//! under 0.5 MB (about 2.5 MB under ASan), which havel's interpreter thread and a 4 MB thread
+//! have; a thread with a smaller stack gets "Too much nesting." earlier, never a crash. (The
+//! interpreter guards its evaluation alike.)
+const char *parserStackFloor()
+{
+    thread_local const char *const floor = [] {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) != 0)
+            return static_cast<const char *>(nullptr);
+        void *base = nullptr;
+        std::size_t size = 0;
+        pthread_attr_getstack(&attr, &base, &size);
+        pthread_attr_destroy(&attr);
+        return static_cast<const char *>(base) + std::min<std::size_t>(size / 2, 256 * 1024);
+    }();
+    return floor;
+}
+
+bool isAssignable(const Expr &expr)
+{
+    return expr.kind == Expr::Kind::Variable || expr.kind == Expr::Kind::Member
+        || expr.kind == Expr::Kind::Index;
+}
+
+bool isCommandName(const QString &name)
+{
+    return name == QLatin1String("print") || name == QLatin1String("println")
+        || name == QLatin1String("sleep") || name == QLatin1String("exit");
+}
+
+bool isTimerKeyword(const QString &name)
+{
+    return name == QLatin1String("interval") || name == QLatin1String("timeout");
+}
+
+} // namespace
+
+Parser::DepthGuard::DepthGuard(Parser *parser, const Token &opener) : m_parser(parser)
+{
+    if (++m_parser->m_depth > kMaxDepth
+        || static_cast<const char *>(__builtin_frame_address(0)) < parserStackFloor())
+        m_parser->errorAt(opener, QStringLiteral("Too much nesting."));
+}
+
+Parser::DepthGuard::~DepthGuard()
+{
+    --m_parser->m_depth;
+}
+
+void Parser::chainLink(const char *message)
+{
+    if (++m_chain > kMaxChainDepth)
+        errorAt(previous(), QString::fromLatin1(message));
+}
+
+Parser::Parser(QList<Token> tokens) : m_tokens(std::move(tokens))
+{
+    if (m_tokens.isEmpty() || m_tokens.last().type != TokenType::EndOfFile) {
+        // A lexical error ends the list early; the parser reports it when it gets there.
+        Token eof;
+        eof.type = TokenType::EndOfFile;
+        eof.line = m_tokens.isEmpty() ? 1 : m_tokens.last().line;
+        m_tokens.append(eof);
+    }
+}
+
+std::unique_ptr<Program> Parser::parse(const QString &source, SyntaxError *error,
+                                       const std::atomic<bool> *cancel)
+{
+    Lexer lexer(source);
+    lexer.setCancelFlag(cancel);
+    QList<Token> tokens = lexer.tokenize();
+    if (lexer.cancelled()) {
+        if (error) {
+            *error = SyntaxError();
+            error->interrupted = true;
+            error->message = QStringLiteral("Interrupted.");
+        }
+        return nullptr;
+    }
+    Parser parser(std::move(tokens));
+    parser.setCancelFlag(cancel);
+    auto program = parser.parseProgram();
+    if (!program && error)
+        *error = *parser.error();
+    return program;
+}
+
+std::unique_ptr<Program> Parser::parseProgram()
+{
+    auto program = std::make_unique<Program>();
+    try {
+        while (true) {
+            while (match({TokenType::Newline, TokenType::Semicolon})) { }
+            if (atEnd())
+                break;
+            program->statements.push_back(declaration());
+        }
+    } catch (const Abort &) {
+        return nullptr;
+    }
+    return program;
+}
+
+// --- statements ------------------------------------------------------------------------
+
+StmtPtr Parser::declaration()
+{
+    // A statement's links end with it: the next statement is a sibling, not a deeper node.
+    // (No nesting level here: a statement nests only inside a block, which counts one.)
+    struct ChainScope
+    {
+        int &chain;
+        int &elseIfs;
+        const int chainAtEntry;
+        const int elseIfsAtEntry;
+        ~ChainScope()
+        {
+            chain = chainAtEntry;
+            elseIfs = elseIfsAtEntry;
+        }
+    } chainScope{m_chain, m_elseIfs, m_chain, m_elseIfs};
+    if (match({TokenType::Let, TokenType::Val}))
+        return letDeclaration();
+    // `co fn gen() { ... }`: a generator, which any function with `yield` is anyway.
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("co") && peek(1).type == TokenType::Fn
+        && peek(2).type == TokenType::Identifier)
+        advance();
+    if (check(TokenType::Fn) && peek(1).type == TokenType::Identifier) {
+        advance();
+        return functionDeclaration();
+    }
+    return statement();
+}
+
+StmtPtr Parser::letDeclaration()
+{
+    auto stmt = std::make_unique<LetStmt>(previous().line);
+    stmt->name = consume(TokenType::Identifier, QStringLiteral("Expect variable name.")).lexeme;
+    if (match({TokenType::Equal})) {
+        skipNewlines();
+        stmt->initializer = expression();
+    }
+    endStatement();
+    return stmt;
+}
+
+StmtPtr Parser::functionDeclaration()
+{
+    const Token &name = advance();
+    auto stmt = std::make_unique<FunctionStmt>(name.line);
+    stmt->decl = functionRest(name.line, name.lexeme);
+    return stmt;
+}
+
+StmtPtr Parser::statement()
+{
+    const Token &token = peek();
+    switch (token.type) {
+    case TokenType::If:
+        advance();
+        return ifStatement();
+    case TokenType::While: {
+        advance();
+        auto stmt = std::make_unique<WhileStmt>(token.line);
+        stmt->condition = expression();
+        ++m_loops;
+        stmt->body = block();
+        --m_loops;
+        return stmt;
+    }
+    case TokenType::Loop: {
+        advance();
+        auto stmt = std::make_unique<WhileStmt>(token.line, Stmt::Kind::Loop);
+        ++m_loops;
+        stmt->body = block();
+        --m_loops;
+        return stmt;
+    }
+    case TokenType::For:
+        advance();
+        return forStatement();
+    case TokenType::Try:
+        advance();
+        return tryStatement();
+    case TokenType::Break:
+    case TokenType::Continue: {
+        advance();
+        if (m_loops == 0)
+            errorAt(token, QStringLiteral("Can't use '%1' outside of a loop.").arg(token.lexeme));
+        auto stmt = std::make_unique<Stmt>(token.type == TokenType::Break ? Stmt::Kind::Break
+                                                                          : Stmt::Kind::Continue,
+                                           token.line);
+        endStatement();
+        return stmt;
+    }
+    case TokenType::Return: {
+        advance();
+        if (m_functions == 0)
+            errorAt(token, QStringLiteral("Can't return from top-level code."));
+        auto stmt = std::make_unique<ReturnStmt>(token.line);
+        if (!check(TokenType::Newline) && !check(TokenType::Semicolon)
+            && !check(TokenType::RightBrace) && !atEnd())
+            stmt->value = expression();
+        endStatement();
+        return stmt;
+    }
+    case TokenType::Throw: {
+        advance();
+        auto stmt = std::make_unique<ThrowStmt>(token.line);
+        stmt->value = expression();
+        endStatement();
+        return stmt;
+    }
+    case TokenType::LeftBrace:
+        return block();
+    case TokenType::Identifier:
+        if (isCommandName(token.lexeme)) {
+            switch (peek(1).type) {
+            case TokenType::LeftParen: case TokenType::Equal: case TokenType::PlusEqual:
+            case TokenType::MinusEqual: case TokenType::StarEqual: case TokenType::SlashEqual:
+            case TokenType::PercentEqual: case TokenType::Dot:
+            case TokenType::PlusPlus: case TokenType::MinusMinus: case TokenType::Arrow:
+                break;
+            default:
+                return commandStatement();
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    auto stmt = std::make_unique<ExpressionStmt>(token.line);
+    stmt->expr = expression();
+    endStatement();
+    return stmt;
+}
+
+StmtPtr Parser::commandStatement()
+{
+    // `print a, b`, `sleep 500`, `exit`: a call without parentheses, as real scripts write it.
+    const Token &name = advance();
+    auto call = std::make_unique<CallExpr>(name.line);
+    call->callee = std::make_unique<VariableExpr>(name.line, name.lexeme);
+    if (!check(TokenType::Newline) && !check(TokenType::Semicolon)
+        && !check(TokenType::RightBrace) && !atEnd()) {
+        do {
+            skipNewlines();
+            call->arguments.push_back(expression());
+        } while (match({TokenType::Comma}));
+    }
+    auto stmt = std::make_unique<ExpressionStmt>(name.line);
+    stmt->expr = std::move(call);
+    endStatement();
+    return stmt;
+}
+
+StmtPtr Parser::ifStatement()
+{
+    // An else-if ladder is built by a loop, not by recursion: 10,000 branches must not need
+    // 10,000 parser frames.
+    auto first = std::make_unique<IfStmt>(previous().line);
+    IfStmt *stmt = first.get();
+    const int chainAtStart = m_chain;
+    while (true) {
+        stmt->condition = expression();
+        stmt->thenBranch = block();
+        // The next branch hangs below this one, not below its condition's chain.
+        m_chain = chainAtStart;
+        const qsizetype save = m_current;
+        skipNewlines();
+        if (!match({TokenType::Else})) {
+            m_current = save;
+            break;
+        }
+        if (!match({TokenType::If})) {
+            stmt->elseBranch = block();
+            break;
+        }
+        if (++m_elseIfs > kMaxElseIf)
+            errorAt(previous(), QStringLiteral("Too many 'else if' branches."));
+        auto next = std::make_unique<IfStmt>(previous().line);
+        IfStmt *nextStmt = next.get();
+        stmt->elseBranch = std::move(next);
+        stmt = nextStmt;
+    }
+    return first;
+}
+
+StmtPtr Parser::forStatement()
+{
+    const int line = previous().line;
+    bool parenthesised = false;
+    if (check(TokenType::LeftParen)) {
+        // `for (init; cond; step)` has a ';' before the matching ')'; `for (x in xs)` has none.
+        int depth = 0;
+        for (qsizetype i = m_current; i < m_tokens.size(); ++i) {
+            const TokenType type = m_tokens.at(i).type;
+            if (type == TokenType::LeftParen || type == TokenType::LeftBracket
+                || type == TokenType::LeftBrace)
+                ++depth;
+            else if (type == TokenType::RightParen || type == TokenType::RightBracket
+                     || type == TokenType::RightBrace)
+                --depth;
+            if (depth == 0 || type == TokenType::EndOfFile)
+                break;
+            if (depth == 1 && type == TokenType::Semicolon) {
+                parenthesised = true;
+                break;
+            }
+        }
+        if (parenthesised) {
+            advance();
+            auto stmt = std::make_unique<ForCStmt>(line);
+            if (match({TokenType::Let, TokenType::Val})) {
+                auto let = std::make_unique<LetStmt>(previous().line);
+                let->name = consume(TokenType::Identifier, QStringLiteral("Expect variable name.")).lexeme;
+                if (match({TokenType::Equal}))
+                    let->initializer = expression();
+                stmt->initializer = std::move(let);
+            } else if (!check(TokenType::Semicolon)) {
+                auto init = std::make_unique<ExpressionStmt>(peek().line);
+                init->expr = expression();
+                stmt->initializer = std::move(init);
+            }
+            consume(TokenType::Semicolon, QStringLiteral("Expect ';' after loop initializer."));
+            if (!check(TokenType::Semicolon))
+                stmt->condition = expression();
+            consume(TokenType::Semicolon, QStringLiteral("Expect ';' after loop condition."));
+            if (!check(TokenType::RightParen))
+                stmt->increment = expression();
+            consume(TokenType::RightParen, QStringLiteral("Expect ')' after for clauses."));
+            ++m_loops;
+            stmt->body = block();
+            --m_loops;
+            return stmt;
+        }
+    }
+    const bool paren = match({TokenType::LeftParen});
+    auto stmt = std::make_unique<ForInStmt>(line);
+    match({TokenType::Let, TokenType::Val});
+    stmt->variable = consume(TokenType::Identifier, QStringLiteral("Expect loop variable name.")).lexeme;
+    consume(TokenType::In, QStringLiteral("Expect 'in' after loop variable."));
+    stmt->iterable = expression();
+    if (paren)
+        consume(TokenType::RightParen, QStringLiteral("Expect ')' after for clause."));
+    ++m_loops;
+    stmt->body = block();
+    --m_loops;
+    return stmt;
+}
+
+StmtPtr Parser::tryStatement()
+{
+    auto stmt = std::make_unique<TryStmt>(previous().line);
+    stmt->body = block();
+    qsizetype save = m_current;
+    skipNewlines();
+    if (match({TokenType::Catch})) {
+        stmt->hasCatch = true;
+        if (match({TokenType::LeftParen})) {
+            stmt->catchName = consume(TokenType::Identifier, QStringLiteral("Expect name after 'catch ('.")).lexeme;
+            consume(TokenType::RightParen, QStringLiteral("Expect ')' after catch name."));
+        } else if (check(TokenType::Identifier)) {
+            stmt->catchName = advance().lexeme;
+        }
+        stmt->catchBody = block();
+        save = m_current;
+        skipNewlines();
+    }
+    if (match({TokenType::Finally}))
+        stmt->finallyBody = block();
+    else
+        m_current = save;
+    if (!stmt->hasCatch && !stmt->finallyBody)
+        errorAt(peek(), QStringLiteral("Expect 'catch' or 'finally' after try block."));
+    return stmt;
+}
+
+std::unique_ptr<BlockStmt> Parser::block()
+{
+    DepthGuard guard(this, peek());
+    consume(TokenType::LeftBrace, QStringLiteral("Expect '{' before block."));
+    auto stmt = std::make_unique<BlockStmt>(previous().line);
+    stmt->statements = blockBody();
+    return stmt;
+}
+
+std::vector<StmtPtr> Parser::blockBody()
+{
+    std::vector<StmtPtr> statements;
+    while (true) {
+        while (match({TokenType::Newline, TokenType::Semicolon})) { }
+        if (check(TokenType::RightBrace) || atEnd())
+            break;
+        statements.push_back(declaration());
+    }
+    consume(TokenType::RightBrace, QStringLiteral("Expect '}' after block."));
+    return statements;
+}
+
+void Parser::endStatement()
+{
+    if (match({TokenType::Newline, TokenType::Semicolon}))
+        return;
+    if (check(TokenType::RightBrace) || atEnd())
+        return;
+    errorAt(peek(), QStringLiteral("Expect end of statement."));
+}
+
+// --- expressions -----------------------------------------------------------------------
+
+ExprPtr Parser::expression()
+{
+    return assignment();
+}
+
+ExprPtr Parser::assignment()
+{
+    // Right-associative (a = b = c is a = (b = c)), yet built by a loop: the targets wait on
+    // a list and are folded from the right. So `x = ...` costs no nesting level, and a long
+    // chain of `=` costs chain links, not parser recursion.
+    struct Pending
+    {
+        ExprPtr target;
+        TokenType op;
+        int line;
+    };
+    std::vector<Pending> pending;
+    ExprPtr expr = sendOrTernary();
+    while (match({TokenType::Equal, TokenType::PlusEqual, TokenType::MinusEqual,
+                  TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual})) {
+        const Token &op = previous();
+        if (!isAssignable(*expr))
+            errorAt(op, QStringLiteral("Invalid assignment target."));
+        if (!pending.empty())
+            chainLink("Expression too long.");
+        pending.push_back({std::move(expr), op.type, op.line});
+        skipNewlines();
+        expr = sendOrTernary();
+    }
+    while (!pending.empty()) {
+        auto assign = std::make_unique<AssignExpr>(pending.back().line);
+        assign->op = pending.back().op;
+        assign->target = std::move(pending.back().target);
+        assign->value = std::move(expr);
+        expr = std::move(assign);
+        pending.pop_back();
+    }
+    return expr;
+}
+
+ExprPtr Parser::sendOrTernary()
+{
+    // `ch <- v` sends; it binds looser than every operator but assignment, so
+    // `a = ch <- v` assigns the send's result and `ch <- a = b` sends the assignment.
+    ExprPtr expr = ternary();
+    if (match({TokenType::LeftArrow})) {
+        const Token arrow = previous();
+        auto send = std::make_unique<SendExpr>(arrow.line);
+        skipNewlines();
+        send->channel = std::move(expr);
+        DepthGuard guard(this, arrow);
+        send->value = assignment();
+        return send;
+    }
+    return expr;
+}
+
+ExprPtr Parser::ternary()
+{
+    ExprPtr condition = nullish();
+    if (match({TokenType::Question})) {
+        const Token &question = previous();
+        auto expr = std::make_unique<TernaryExpr>(previous().line);
+        skipNewlines();
+        DepthGuard guard(this, question);
+        expr->condition = std::move(condition);
+        expr->thenExpr = assignment();
+        skipNewlines();
+        consume(TokenType::Colon, QStringLiteral("Expect ':' in conditional expression."));
+        skipNewlines();
+        expr->elseExpr = assignment();
+        return expr;
+    }
+    return condition;
+}
+
+ExprPtr Parser::binary(ExprPtr left, const Token &op, ExprPtr right, Expr::Kind kind)
+{
+    auto expr = std::make_unique<BinaryExpr>(op.line, kind);
+    expr->op = op.type;
+    expr->opText = op.lexeme;
+    expr->left = std::move(left);
+    expr->right = std::move(right);
+    return expr;
+}
+
+ExprPtr Parser::nullish()
+{
+    ExprPtr expr = logicalOr();
+    while (match({TokenType::QuestionQuestion})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, logicalOr(), Expr::Kind::Logical);
+    }
+    return expr;
+}
+
+ExprPtr Parser::logicalOr()
+{
+    ExprPtr expr = logicalAnd();
+    while (match({TokenType::OrOr})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, logicalAnd(), Expr::Kind::Logical);
+    }
+    return expr;
+}
+
+ExprPtr Parser::logicalAnd()
+{
+    ExprPtr expr = comparison();
+    while (match({TokenType::AndAnd})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, comparison(), Expr::Kind::Logical);
+    }
+    return expr;
+}
+
+ExprPtr Parser::comparison()
+{
+    ExprPtr expr = range();
+    while (match({TokenType::EqualEqual, TokenType::BangEqual, TokenType::Less,
+                  TokenType::LessEqual, TokenType::Greater, TokenType::GreaterEqual})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, range(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::range()
+{
+    ExprPtr expr = additive();
+    if (match({TokenType::DotDot})) {
+        const Token op = previous();
+        expr = binary(std::move(expr), op, additive(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::additive()
+{
+    ExprPtr expr = multiplicative();
+    while (match({TokenType::Plus, TokenType::Minus})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, multiplicative(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::multiplicative()
+{
+    ExprPtr expr = unary();
+    while (match({TokenType::Star, TokenType::Slash, TokenType::Percent})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, unary(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::unary()
+{
+    if (match({TokenType::LeftArrow})) {
+        DepthGuard guard(this, previous());
+        auto expr = std::make_unique<ReceiveExpr>(previous().line);
+        expr->source = unary();
+        return expr;
+    }
+    // `wait t` (a task, a thread or a timer) is `await t`; `wait(ms)` stays a call.
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("wait")
+        && peek(1).type == TokenType::Identifier) {
+        const Token keyword = advance();
+        DepthGuard guard(this, keyword);
+        auto expr = std::make_unique<AwaitExpr>(keyword.line);
+        expr->value = unary();
+        return expr;
+    }
+    // `yield` and `await` are contextual: a name anywhere else.
+    if (check(TokenType::Identifier)
+        && (peek().lexeme == QLatin1String("yield") || peek().lexeme == QLatin1String("await"))) {
+        const TokenType next = peek(1).type;
+        const bool isYield = peek().lexeme == QLatin1String("yield");
+        if (isYield && m_functions > 0
+            && (next == TokenType::Newline || next == TokenType::Semicolon
+                || next == TokenType::RightBrace || next == TokenType::EndOfFile)) {
+            return std::make_unique<YieldExpr>(advance().line);
+        }
+        if (startsOperand(peek(1))) {
+            const Token keyword = advance();
+            DepthGuard guard(this, keyword);
+            if (isYield) {
+                if (m_functions == 0)
+                    errorAt(keyword, QStringLiteral("Can't use 'yield' outside a function."));
+                auto expr = std::make_unique<YieldExpr>(keyword.line);
+                expr->value = unary();
+                return expr;
+            }
+            auto expr = std::make_unique<AwaitExpr>(keyword.line);
+            expr->value = unary();
+            return expr;
+        }
+    }
+    if (match({TokenType::Bang, TokenType::Minus})) {
+        DepthGuard guard(this, previous());
+        auto expr = std::make_unique<UnaryExpr>(previous().line);
+        expr->op = previous().type;
+        expr->operand = unary();
+        return expr;
+    }
+    return power();
+}
+
+ExprPtr Parser::power()
+{
+    ExprPtr expr = postfix();
+    if (match({TokenType::StarStar})) {
+        // Right-associative, and binds tighter than a prefix minus on its left: -2 ** 2 is -4.
+        const Token op = previous();
+        skipNewlines();
+        DepthGuard guard(this, op);
+        expr = binary(std::move(expr), op, unary(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::postfix()
+{
+    ExprPtr expr = primary();
+    while (true) {
+        if (match({TokenType::LeftParen})) {
+            chainLink("Expression too long.");
+            DepthGuard guard(this, previous());
+            expr = finishCall(std::move(expr));
+        } else if (match({TokenType::Dot})) {
+            chainLink("Expression too long.");
+            const Token &name = advance();
+            if (name.type != TokenType::Identifier && !Token::isKeyword(name.type))
+                errorAt(name, QStringLiteral("Expect property name after '.'."));
+            auto member = std::make_unique<MemberExpr>(name.line);
+            member->object = std::move(expr);
+            member->name = name.lexeme;
+            expr = std::move(member);
+        } else if (match({TokenType::LeftBracket})) {
+            chainLink("Expression too long.");
+            DepthGuard guard(this, previous());
+            auto index = std::make_unique<IndexExpr>(previous().line);
+            index->object = std::move(expr);
+            index->index = expression();
+            consume(TokenType::RightBracket, QStringLiteral("Expect ']' after index."));
+            expr = std::move(index);
+        } else if (check(TokenType::PlusPlus) || check(TokenType::MinusMinus)) {
+            if (!isAssignable(*expr))
+                errorAt(peek(), QStringLiteral("Invalid increment target."));
+            const Token &op = advance();
+            chainLink("Expression too long.");
+            auto post = std::make_unique<PostfixExpr>(op.line);
+            post->op = op.type;
+            post->target = std::move(expr);
+            expr = std::move(post);
+        } else {
+            return expr;
+        }
+    }
+}
+
+ExprPtr Parser::finishCall(ExprPtr callee)
+{
+    auto call = std::make_unique<CallExpr>(previous().line);
+    call->callee = std::move(callee);
+    if (!check(TokenType::RightParen)) {
+        do {
+            if (check(TokenType::RightParen))
+                break; // a trailing comma
+            call->arguments.push_back(expression());
+        } while (match({TokenType::Comma}));
+    }
+    consume(TokenType::RightParen, QStringLiteral("Expect ')' after arguments."));
+    return call;
+}
+
+ExprPtr Parser::primary()
+{
+    const Token &token = peek();
+    switch (token.type) {
+    case TokenType::True:
+    case TokenType::False: {
+        advance();
+        auto literal = std::make_unique<LiteralExpr>(token.line);
+        literal->type = LiteralExpr::Type::Bool;
+        literal->boolValue = token.type == TokenType::True;
+        return literal;
+    }
+    case TokenType::Null: {
+        advance();
+        return std::make_unique<LiteralExpr>(token.line);
+    }
+    case TokenType::Integer: {
+        advance();
+        auto literal = std::make_unique<LiteralExpr>(token.line);
+        literal->type = LiteralExpr::Type::Int;
+        literal->intValue = token.intValue;
+        return literal;
+    }
+    case TokenType::Float: {
+        advance();
+        auto literal = std::make_unique<LiteralExpr>(token.line);
+        literal->type = LiteralExpr::Type::Float;
+        literal->floatValue = token.floatValue;
+        return literal;
+    }
+    case TokenType::String: {
+        advance();
+        auto literal = std::make_unique<LiteralExpr>(token.line);
+        literal->type = LiteralExpr::Type::String;
+        literal->stringValue = token.text;
+        return literal;
+    }
+    case TokenType::StringPart:
+        return interpolation(advance());
+    case TokenType::Identifier: {
+        const Token name = advance();
+        if (check(TokenType::Arrow)) {
+            advance();
+            return arrowFunction(name.line, QStringList{name.lexeme});
+        }
+        if (name.lexeme == QLatin1String("thread") && check(TokenType::LeftBrace)) {
+            auto expr = goExpression(name);
+            static_cast<GoExpr &>(*expr).thread = true;
+            return expr;
+        }
+        if ((name.lexeme == QLatin1String("go") || name.lexeme == QLatin1String("spawn"))
+            && (check(TokenType::LeftBrace) || check(TokenType::Fn)
+                || (check(TokenType::Identifier) && peek(1).type != TokenType::Newline)))
+            return goExpression(name);
+        if (isTimerKeyword(name.lexeme)) {
+            if (timerDelayAhead()) {
+                // One level for the delay and the body: `timeout timeout 5 { } { }` recurses.
+                DepthGuard guard(this, name);
+                return timerBlock(name, nullish());
+            }
+            if (check(TokenType::LeftParen)) {
+                // `interval(500) { ... }` is a block; `interval(500, fn)` a call.
+                DepthGuard guard(this, name);
+                advance();
+                auto call = finishCall(std::make_unique<VariableExpr>(name.line, name.lexeme));
+                auto &args = static_cast<CallExpr &>(*call).arguments;
+                if (check(TokenType::LeftBrace) && args.size() == 1)
+                    return timerBlock(name, std::move(args.front()));
+                return call;
+            }
+        }
+        return std::make_unique<VariableExpr>(name.line, name.lexeme);
+    }
+    case TokenType::LeftParen: {
+        if (arrowAhead()) {
+            // The arrow is the level; its parameter list nests nothing.
+            advance();
+            QStringList params = parameterList();
+            consume(TokenType::Arrow, QStringLiteral("Expect '=>' after parameters."));
+            return arrowFunction(token.line, params);
+        }
+        DepthGuard guard(this, peek());
+        advance();
+        ExprPtr expr = expression();
+        consume(TokenType::RightParen, QStringLiteral("Expect ')' after expression."));
+        return expr;
+    }
+    case TokenType::LeftBracket: {
+        DepthGuard guard(this, peek());
+        return arrayLiteral(advance());
+    }
+    case TokenType::LeftBrace: {
+        DepthGuard guard(this, peek());
+        return objectLiteral(advance());
+    }
+    case TokenType::Fn:
+        return functionExpression(advance());
+    case TokenType::AtStop: {
+        advance();
+        if (m_timerBlocks == 0)
+            errorAt(token, QStringLiteral("Can't use '@stop' outside a timer block."));
+        return std::make_unique<AtStopExpr>(token.line);
+    }
+    default:
+        errorAt(token, QStringLiteral("Expect expression."));
+    }
+}
+
+bool Parser::startsOperand(const Token &token) const
+{
+    switch (token.type) {
+    case TokenType::Identifier: case TokenType::Integer: case TokenType::Float:
+    case TokenType::String: case TokenType::StringPart: case TokenType::True: case TokenType::False:
+    case TokenType::Null: case TokenType::LeftParen: case TokenType::LeftBracket:
+    case TokenType::LeftBrace: case TokenType::Fn: case TokenType::Bang: case TokenType::LeftArrow:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool Parser::timerDelayAhead() const
+{
+    // After `interval`/`timeout`: tokens that can only start a delay, never continue an
+    // expression about a variable of that name. `timeout -5 { }` is a negative delay, as the
+    // minus is attached to its operand; `timeout - 5` and `timeout-5` subtract.
+    const Token &next = peek();
+    switch (next.type) {
+    case TokenType::Integer: case TokenType::Float: case TokenType::Identifier:
+    case TokenType::String: case TokenType::StringPart:
+    case TokenType::Null: case TokenType::True: case TokenType::False: case TokenType::Bang:
+        return true;
+    case TokenType::Minus:
+        return next.spaceBefore && !peek(1).spaceBefore;
+    default:
+        return false;
+    }
+}
+
+ExprPtr Parser::goExpression(const Token &keyword)
+{
+    DepthGuard guard(this, keyword);
+    auto expr = std::make_unique<GoExpr>(keyword.line);
+    if (check(TokenType::LeftBrace)) {
+        // `go { ... }`: the block is the body of a function with no parameters.
+        expr->body = std::make_unique<FunctionDecl>();
+        expr->body->line = keyword.line;
+        ++m_functions;
+        const int loops = std::exchange(m_loops, 0);
+        expr->body->body = std::move(block()->statements);
+        m_loops = loops;
+        --m_functions;
+        return expr;
+    }
+    ExprPtr call = postfix();
+    if (call->kind != Expr::Kind::Call)
+        errorAt(previous(), QStringLiteral("Expect a call or a block after '%1'.").arg(keyword.lexeme));
+    expr->call = std::move(call);
+    return expr;
+}
+
+ExprPtr Parser::timerBlock(const Token &keyword, ExprPtr delay)
+{
+    if (!check(TokenType::LeftBrace)) {
+        if (delay && delay->kind == Expr::Kind::Unary
+            && static_cast<const UnaryExpr &>(*delay).op == TokenType::Minus)
+            errorAt(peek(), QStringLiteral("Expect '{' after %1 delay (to subtract, write '%1 - ...')." )
+                                    .arg(keyword.lexeme));
+        errorAt(peek(), QStringLiteral("Expect '{' after %1 delay.").arg(keyword.lexeme));
+    }
+    auto expr = std::make_unique<TimerBlockExpr>(keyword.line);
+    expr->isInterval = keyword.lexeme == QLatin1String("interval");
+    expr->delay = std::move(delay);
+    expr->body = std::make_unique<FunctionDecl>();
+    expr->body->line = keyword.line;
+    ++m_timerBlocks;
+    ++m_functions;
+    const int loops = std::exchange(m_loops, 0);
+    advance();
+    expr->body->body = blockBody();
+    m_loops = loops;
+    --m_functions;
+    --m_timerBlocks;
+    return expr;
+}
+
+ExprPtr Parser::functionExpression(const Token &fnToken)
+{
+    auto expr = std::make_unique<FunctionExpr>(fnToken.line);
+    QString name;
+    if (check(TokenType::Identifier))
+        name = advance().lexeme;
+    expr->decl = functionRest(fnToken.line, name);
+    return expr;
+}
+
+std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name)
+{
+    DepthGuard guard(this, peek());
+    auto decl = std::make_unique<FunctionDecl>();
+    decl->name = name;
+    decl->line = line;
+    consume(TokenType::LeftParen, QStringLiteral("Expect '(' after function name."));
+    decl->params = parameterList();
+    skipNewlines();
+    consume(TokenType::LeftBrace, QStringLiteral("Expect '{' before function body."));
+    ++m_functions;
+    const int loops = std::exchange(m_loops, 0);
+    decl->body = blockBody();
+    m_loops = loops;
+    --m_functions;
+    return decl;
+}
+
+QStringList Parser::parameterList()
+{
+    // The '(' is consumed; this reads up to and including the ')'.
+    QStringList params;
+    QSet<QString> seen;
+    if (!check(TokenType::RightParen)) {
+        do {
+            const Token &param = consume(TokenType::Identifier, QStringLiteral("Expect parameter name."));
+            if (seen.contains(param.lexeme))
+                errorAt(param, QStringLiteral("Duplicate parameter name."));
+            seen.insert(param.lexeme);
+            params.append(param.lexeme);
+        } while (match({TokenType::Comma}));
+    }
+    consume(TokenType::RightParen, QStringLiteral("Expect ')' after parameters."));
+    return params;
+}
+
+bool Parser::arrowAhead() const
+{
+    // From a '(' : only identifiers and commas up to the matching ')', then '=>'.
+    qsizetype i = m_current + 1;
+    while (i < m_tokens.size()) {
+        const TokenType type = m_tokens.at(i).type;
+        if (type == TokenType::RightParen)
+            return i + 1 < m_tokens.size() && m_tokens.at(i + 1).type == TokenType::Arrow;
+        if (type != TokenType::Identifier && type != TokenType::Comma)
+            return false;
+        ++i;
+    }
+    return false;
+}
+
+ExprPtr Parser::arrowFunction(int line, QStringList params)
+{
+    DepthGuard guard(this, previous());
+    auto expr = std::make_unique<FunctionExpr>(line);
+    expr->decl = std::make_unique<FunctionDecl>();
+    expr->decl->line = line;
+    expr->decl->params = std::move(params);
+    skipNewlines();
+    ++m_functions;
+    const int loops = std::exchange(m_loops, 0);
+    if (match({TokenType::LeftBrace}))
+        expr->decl->body = blockBody();
+    else
+        expr->decl->expressionBody = assignment();
+    m_loops = loops;
+    --m_functions;
+    return expr;
+}
+
+ExprPtr Parser::arrayLiteral(const Token &open)
+{
+    auto array = std::make_unique<ArrayExpr>(open.line);
+    while (!check(TokenType::RightBracket)) {
+        array->elements.push_back(expression());
+        if (!match({TokenType::Comma}))
+            break;
+    }
+    consume(TokenType::RightBracket, QStringLiteral("Expect ']' after array elements."));
+    return array;
+}
+
+ExprPtr Parser::objectLiteral(const Token &open)
+{
+    auto object = std::make_unique<ObjectExpr>(open.line);
+    QHash<QString, std::size_t> indexOfKey; // a repeated key replaces the value in place
+    skipNewlines();
+    while (!check(TokenType::RightBrace)) {
+        const Token &key = advance();
+        QString name;
+        if (key.type == TokenType::Identifier || key.type == TokenType::Integer
+            || Token::isKeyword(key.type))
+            name = key.lexeme;
+        else if (key.type == TokenType::String)
+            name = key.text;
+        else
+            errorAt(key, QStringLiteral("Expect property name."));
+        skipNewlines();
+        consume(TokenType::Colon, QStringLiteral("Expect ':' after property name."));
+        skipNewlines();
+        const auto existing = indexOfKey.constFind(name);
+        if (existing != indexOfKey.cend()) {
+            object->values[*existing] = expression();
+        } else {
+            indexOfKey.insert(name, object->values.size());
+            object->keys.append(name);
+            object->values.push_back(expression());
+        }
+        skipNewlines();
+        if (!match({TokenType::Comma}))
+            break;
+        skipNewlines();
+    }
+    consume(TokenType::RightBrace, QStringLiteral("Expect '}' after object literal."));
+    return object;
+}
+
+ExprPtr Parser::interpolation(const Token &first)
+{
+    // The lexer has split the string: StringPart, an expression's tokens, InterpolationEnd,
+    // and so on, then a String with the rest. The expressions are parsed here, in place.
+    DepthGuard guard(this, first);
+    auto expr = std::make_unique<InterpolationExpr>(first.line);
+    auto addText = [&expr](const QString &text) {
+        if (text.isEmpty())
+            return;
+        InterpolationExpr::Part part;
+        part.text = text;
+        expr->parts.push_back(std::move(part));
+    };
+    addText(first.text);
+    while (true) {
+        InterpolationExpr::Part part;
+        part.expr = expression();
+        expr->parts.push_back(std::move(part));
+        consume(TokenType::InterpolationEnd, QStringLiteral("Expect '}' after expression in string."));
+        // The lexer resumes the string after each InterpolationEnd (or reports it unterminated).
+        const Token &next = advance();
+        addText(next.text);
+        if (next.type != TokenType::StringPart)
+            return expr;
+    }
+}
+
+// --- token helpers ---------------------------------------------------------------------
+
+const Token &Parser::peek(int ahead) const
+{
+    const qsizetype at = std::min(m_current + ahead, m_tokens.size() - 1);
+    return m_tokens.at(at);
+}
+
+const Token &Parser::previous() const
+{
+    return m_tokens.at(std::max<qsizetype>(0, m_current - 1));
+}
+
+bool Parser::check(TokenType type) const
+{
+    return peek().type == type;
+}
+
+bool Parser::match(std::initializer_list<TokenType> types)
+{
+    for (const TokenType type : types) {
+        if (check(type)) {
+            advance();
+            return true;
+        }
+    }
+    return false;
+}
+
+const Token &Parser::advance()
+{
+    const Token &token = peek();
+    if (token.type == TokenType::Error)
+        errorAt(token, token.lexeme);
+    if (!atEnd())
+        ++m_current;
+    if (m_cancelFlag)
+        pollCancel();
+    return token;
+}
+
+void Parser::pollCancel()
+{
+    // One relaxed load per few thousand tokens: free, and still well under a millisecond
+    // between polls at any parse speed.
+    if (m_pollCountdown > 0) {
+        --m_pollCountdown;
+        return;
+    }
+    m_pollCountdown = 4096;
+    if (m_cancelFlag->load(std::memory_order_relaxed)) {
+        SyntaxError error;
+        error.line = previous().line;
+        error.message = QStringLiteral("Interrupted.");
+        error.interrupted = true;
+        m_error = error;
+        throw Abort{};
+    }
+}
+
+const Token &Parser::consume(TokenType type, const QString &message)
+{
+    if (check(type))
+        return advance();
+    errorAt(peek(), message);
+}
+
+bool Parser::atEnd() const
+{
+    return peek().type == TokenType::EndOfFile;
+}
+
+void Parser::skipNewlines()
+{
+    while (check(TokenType::Newline))
+        advance();
+}
+
+void Parser::errorAt(const Token &token, const QString &message)
+{
+    SyntaxError error;
+    error.line = token.line;
+    error.message = message;
+    switch (token.type) {
+    case TokenType::Error:
+        error.message = token.lexeme;
+        break;
+    case TokenType::EndOfFile:
+        error.where = QStringLiteral(" at end");
+        break;
+    case TokenType::Newline:
+        error.where = QStringLiteral(" at end of line");
+        break;
+    case TokenType::String:
+    case TokenType::StringPart:
+        error.where = QStringLiteral(" at '\"%1\"'").arg(Token::excerpt(token.lexeme));
+        break;
+    default:
+        error.where = QStringLiteral(" at '%1'").arg(Token::excerpt(token.lexeme));
+    }
+    m_error = error;
+    throw Abort{};
+}
+
+} // namespace havel::script

@@ -1,0 +1,285 @@
+// The heap object kinds behind Value: arrays, objects, upvalues, closures, bound methods,
+// native functions and timer handles. Each is a few lines of data with its traverse/clear
+// pair, so they share one header rather than seven.
+#pragma once
+
+#include "chunk.h"
+#include "fiber.h"
+#include "heap.h"
+#include "value.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QStringList>
+
+#include <deque>
+
+#include <functional>
+#include <vector>
+
+namespace havel::script {
+
+class Fiber;
+class Vm;
+
+//! Thread: the interpreter thread only (this holds for every class in this header).
+class Array final : public GcObject
+{
+public:
+    explicit Array(Heap *heap, std::vector<Value> items = {})
+        : GcObject(heap), items(std::move(items))
+    {
+    }
+    std::vector<Value> items;
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const Value &value : items) {
+            if (GcObject *object = value.gcObject())
+                visit(object);
+        }
+    }
+    void clearReferences() override { items.clear(); }
+};
+
+//! An object with insertion-ordered keys. Compact: its entries sit in one vector, searched
+//! linearly while there are few (most objects have a handful of keys); past kIndexFrom keys a
+//! hash index is added. (A QHash per object cost about 3 KB for {a: 1, b: "x"}.)
+class Object final : public GcObject
+{
+public:
+    explicit Object(Heap *heap) : GcObject(heap) { }
+
+    //! The keys in insertion order.
+    QStringList keys() const
+    {
+        QStringList keys;
+        keys.reserve(qsizetype(m_entries.size()));
+        for (const auto &entry : m_entries)
+            keys.append(entry.first);
+        return keys;
+    }
+    std::size_t size() const { return m_entries.size(); }
+    //! Key and value pairs in insertion order.
+    const std::vector<std::pair<QString, Value>> &entries() const { return m_entries; }
+    const Value *get(const QString &key) const
+    {
+        const int i = find(key);
+        return i < 0 ? nullptr : &m_entries[std::size_t(i)].second;
+    }
+    void set(const QString &key, Value value)
+    {
+        const int i = find(key);
+        if (i >= 0) {
+            m_entries[std::size_t(i)].second = std::move(value);
+            return;
+        }
+        m_entries.emplace_back(key, std::move(value));
+        if (m_index)
+            m_index->insert(key, int(m_entries.size() - 1));
+        else if (m_entries.size() > kIndexFrom)
+            buildIndex();
+    }
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const auto &entry : m_entries) {
+            if (GcObject *object = entry.second.gcObject())
+                visit(object);
+        }
+    }
+    void clearReferences() override
+    {
+        m_entries.clear();
+        m_index.reset();
+    }
+
+private:
+    static constexpr std::size_t kIndexFrom = 8;
+
+    int find(const QString &key) const
+    {
+        if (m_index) {
+            const auto it = m_index->constFind(key);
+            return it == m_index->cend() ? -1 : it.value();
+        }
+        for (std::size_t i = 0; i < m_entries.size(); ++i) {
+            if (m_entries[i].first == key)
+                return int(i);
+        }
+        return -1;
+    }
+    void buildIndex()
+    {
+        m_index = std::make_unique<QHash<QString, int>>();
+        m_index->reserve(qsizetype(m_entries.size() * 2));
+        for (std::size_t i = 0; i < m_entries.size(); ++i)
+            m_index->insert(m_entries[i].first, int(i));
+    }
+
+    std::vector<std::pair<QString, Value>> m_entries;
+    std::unique_ptr<QHash<QString, int>> m_index;
+};
+
+//! A variable a closure captured. Open while the variable's frame is live (it then names the
+//! fiber's stack slot), closed (holding the value itself) once that frame has returned.
+class Upvalue final : public GcObject
+{
+public:
+    Upvalue(Heap *heap, Fiber *fiber, std::size_t slot) : GcObject(heap), fiber(fiber), slot(slot) { }
+    Fiber *fiber; //!< null once closed
+    std::size_t slot;
+    Value closed;
+
+    void traverse(const Visitor &visit) const override
+    {
+        if (GcObject *object = closed.gcObject())
+            visit(object);
+    }
+    void clearReferences() override { closed = Value(); }
+};
+
+//! A script function: its compiled code and the variables it captured.
+class Closure final : public GcObject
+{
+public:
+    Closure(Heap *heap, std::shared_ptr<const FunctionProto> proto)
+        : GcObject(heap), proto(std::move(proto))
+    {
+    }
+    std::shared_ptr<const FunctionProto> proto;
+    std::vector<std::shared_ptr<Upvalue>> upvalues;
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const auto &upvalue : upvalues) {
+            if (upvalue)
+                visit(upvalue.get());
+        }
+    }
+    void clearReferences() override { upvalues.clear(); }
+};
+
+//! `h.stop` or `xs.push` taken as a value without calling it.
+class BoundMethod final : public GcObject
+{
+public:
+    BoundMethod(Heap *heap, Value receiver, QString name)
+        : GcObject(heap), receiver(std::move(receiver)), name(std::move(name))
+    {
+    }
+    Value receiver;
+    QString name;
+
+    void traverse(const Visitor &visit) const override
+    {
+        if (GcObject *object = receiver.gcObject())
+            visit(object);
+    }
+    void clearReferences() override { receiver = Value(); }
+};
+
+//! A built-in function. It may carry members of its own (interval.stop, timeout.cancel), which
+//! are always other built-ins, so it holds nothing the collector must see.
+class NativeFunction
+{
+public:
+    using Function = std::function<Value(Vm &, std::vector<Value> &args, int line)>;
+    NativeFunction(QString name, Function function)
+        : name(std::move(name)), function(std::move(function))
+    {
+    }
+    QString name;
+    Function function;
+    QHash<QString, std::shared_ptr<NativeFunction>> members;
+    //! Built-ins the VM itself carries out, because they call script code: atomic(fn) runs
+    //! fn in a frame of the calling fiber that no other fiber may preempt.
+    enum class Intrinsic { None, Atomic };
+    Intrinsic intrinsic = Intrinsic::None;
+};
+
+//! A fiber waiting on something, and the token its wake-up must present.
+struct Waiting
+{
+    std::weak_ptr<Fiber> fiber;
+    quint64 token = 0;
+};
+
+//! What `go f()` and calling a generator give: a task running on a fiber of its own, or a
+//! coroutine that runs only when resumed (`<- c`, `c()`, `await c`).
+class Task final : public GcObject
+{
+public:
+    enum class Kind { Go, Coroutine };
+    Task(Heap *heap, Kind kind, std::shared_ptr<Fiber> fiber)
+        : GcObject(heap), kind(kind), fiber(std::move(fiber))
+    {
+    }
+    const Kind kind;
+    std::shared_ptr<Fiber> fiber; //!< null once it ended
+    bool done = false;
+    Value result;                 //!< what it returned (a task), or its last value
+    std::vector<Waiting> waiters; //!< fibers in `await task`
+    Waiting resumer;              //!< a coroutine: the fiber that resumed it
+    //! A `thread { }`: its messages (`t <- msg`), read by receive() inside it.
+    std::shared_ptr<Channel> mailbox;
+
+    void traverse(const Visitor &visit) const override;
+    void clearReferences() override
+    {
+        result = Value();
+        mailbox.reset();
+    }
+};
+
+//! `channel()` / `channel(n)`: a queue between tasks. Unbuffered (capacity 0), a send waits
+//! for a receiver; buffered, it waits only while the buffer is full.
+class Channel final : public GcObject
+{
+public:
+    Channel(Heap *heap, std::size_t capacity) : GcObject(heap), capacity(capacity) { }
+    const std::size_t capacity;
+    bool closed = false;
+    std::deque<Value> buffer;
+    struct Sender
+    {
+        Waiting waiting;
+        Value value;
+    };
+    std::deque<Sender> senders;     //!< parked in a send, with what they send
+    std::deque<Waiting> receivers;  //!< parked in a receive
+
+    void traverse(const Visitor &visit) const override
+    {
+        for (const Value &value : buffer) {
+            if (GcObject *object = value.gcObject())
+                visit(object);
+        }
+        for (const Sender &sender : senders) {
+            if (GcObject *object = sender.value.gcObject())
+                visit(object);
+        }
+    }
+    void clearReferences() override
+    {
+        buffer.clear();
+        senders.clear();
+    }
+};
+
+inline void Task::traverse(const Visitor &visit) const
+{
+    if (GcObject *object = result.gcObject())
+        visit(object);
+    if (mailbox)
+        visit(mailbox.get());
+}
+
+//! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.
+struct TimerHandle
+{
+    quint64 id = 0;
+    bool isInterval = false;
+    qint64 intervalMs = 0;
+};
+
+} // namespace havel::script

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "value.h"
+
+#include <QtCore/QString>
+
+#include <memory>
+#include <vector>
+
+namespace havel::script {
+
+struct TimerHandle;
+
+//! What the VM needs from whoever hosts it: output, timer handles and timer blocks, and
+//! whether the run is being stopped. The host (src/host) implements it; the VM never sees
+//! the timer module. Thread: called on the interpreter thread only, except as noted.
+class VmHost
+{
+public:
+    virtual ~VmHost() = default;
+
+    virtual void print(const QString &text) = 0;
+    virtual void printError(const QString &text) = 0;
+    //! `exit(code)`: ends the run; the VM then unwinds the running fiber.
+    virtual void requestExit(int code) = 0;
+    //! True once the run is ending (a stop request from another thread, exit()): the VM stops
+    //! the running fiber at its next budget check.
+    virtual bool stopRequested() = 0;
+
+    //! `interval EXPR { }` / `timeout EXPR { }`: starts the timer, returns its handle.
+    virtual Value createTimerBlock(bool isInterval, const Value &delay, const Value &callable,
+                                   int line) = 0;
+    //! `@stop` in a timer block whose timer has id @p id.
+    virtual void stopTimer(quint64 id) = 0;
+    virtual Value handleMember(const std::shared_ptr<const TimerHandle> &handle,
+                               const QString &name, int line) = 0;
+    virtual Value callHandleMethod(const std::shared_ptr<const TimerHandle> &handle,
+                                   const QString &name, std::vector<Value> &args, int line) = 0;
+    virtual QString describeHandle(const TimerHandle &handle) = 0;
+    //! `await` on a timer (a handle or an id): its last callback's result once it has ended.
+    //! May park the running fiber (Vm::parkCurrent) and wake it later with the value.
+    virtual Value awaitTimer(quint64 id, int line) = 0;
+    //! A task ended, or blocked on a channel, a task or a coroutine: the run may be over (or
+    //! deadlocked).
+    virtual void tasksChanged() = 0;
+};
+
+} // namespace havel::script

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Parse-time benchmark of the front end (issue 10: the parser is linear in its input, and a
+# signal interrupts a huge parse). For each generated script it runs `havel FILE` several times,
+# interleaved across the binaries given, and prints a Markdown table of median wall times.
+# Every script ends in a syntax error, so a run is start-up + read + lex + parse, then exit 65:
+# nothing is executed. The last rows time SIGINT during the parse of the biggest input, from
+# the signal to the process's end.
+#
+#   tests/bench/parse-bench.sh [--rounds 5] HAVEL [OTHER_HAVEL ...]
+#
+# Give an older build's havel as a second binary to compare side by side in one run.
+set -euo pipefail
+
+rounds=5
+if [ "${1:-}" = "--rounds" ]; then
+    rounds=$2
+    shift 2
+fi
+[ $# -ge 1 ] || { echo "usage: $0 [--rounds N] HAVEL [OTHER_HAVEL ...]" >&2; exit 64; }
+binaries=("$@")
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# name, then an awk program printing the script for n = $n.
+generate() {
+    local name=$1 n=$2 program=$3
+    awk -v n="$n" "BEGIN { $program; print \"\\n)\" }" > "$work/$name.hv"
+}
+cases=()
+add_case() {
+    cases+=("$1")
+    generate "$@"
+}
+for n in 20000 80000 200000; do
+    add_case "object-$n-keys" $n 'printf "o = {"; for (i = 0; i < n; i++) printf "k%d: %d, ", i, i; print "}"'
+done
+for n in 4000 40000; do
+    add_case "fn-$n-params" $n 'printf "fn f("; for (i = 0; i < n; i++) printf "%sp%d", (i ? ", " : ""), i; print ") { }"'
+done
+add_case "else-if-10000" 10000 'printf "x = 1\nif x == 0 { }"; for (i = 1; i <= n; i++) printf " else if x == %d { }", i; print ""'
+add_case "array-200000" 200000 'printf "a = ["; for (i = 0; i < n; i++) printf "%d, ", i; print "]"'
+add_case "interpolation-50000" 50000 'for (i = 0; i < n; i++) printf "s = \"v ${a + %d} $a\"\n", i'
+
+now_ns() { date +%s%N; }
+
+# One run: prints wall ms of `havel FILE`.
+time_run() {
+    local start end
+    start=$(now_ns)
+    "$1" "$2" >/dev/null 2>&1 || true
+    end=$(now_ns)
+    echo $(( (end - start) / 1000000 ))
+}
+
+# One run: SIGINT once havel logs that it is parsing; prints "ms-after-signal exit-code".
+time_interrupt() {
+    local log="$work/interrupt.log" pid start end code
+    : > "$log"
+    QT_LOGGING_RULES=havel.script.debug=true "$1" "$2" >/dev/null 2>"$log" &
+    pid=$!
+    until grep -q 'runScript: parsing ' "$log" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.001
+    done
+    start=$(now_ns)
+    kill -INT "$pid" 2>/dev/null || true
+    code=0
+    wait "$pid" || code=$?
+    end=$(now_ns)
+    echo "$(( (end - start) / 1000000 )) $code"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+declare -A samples
+for ((round = 0; round < rounds; round++)); do
+    for c in "${cases[@]}"; do
+        # Rotate the binaries' order each round, so neither always runs on a warmer machine.
+        for ((b = 0; b < ${#binaries[@]}; b++)); do
+            idx=$(( (b + round) % ${#binaries[@]} ))
+            samples["$c,$idx"]+="$(time_run "${binaries[$idx]}" "$work/$c.hv") "
+        done
+    done
+    for ((idx = 0; idx < ${#binaries[@]}; idx++)); do
+        read -r ms code < <(time_interrupt "${binaries[$idx]}" "$work/object-200000-keys.hv")
+        samples["sigint,$idx"]+="$ms "
+        samples["sigint-code,$idx"]+="$code "
+    done
+done
+
+header="| Script (ends in a syntax error) | size |"
+rule="|---|---:|"
+for ((idx = 0; idx < ${#binaries[@]}; idx++)); do
+    header+=" ${binaries[$idx]} (median ms) |"
+    rule+="---:|"
+done
+echo "Rounds: $rounds, interleaved. $(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg) at the end."
+echo
+echo "$header"
+echo "$rule"
+for c in "${cases[@]}"; do
+    row="| $c | $(du -k "$work/$c.hv" | cut -f1) KB |"
+    for ((idx = 0; idx < ${#binaries[@]}; idx++)); do
+        row+=" $(tr ' ' '\n' <<<"${samples["$c,$idx"]}" | grep . | median) |"
+    done
+    echo "$row"
+done
+row="| SIGINT during the parse of object-200000-keys: ms from signal to exit |  |"
+codes="| … exit codes of the runs |  |"
+for ((idx = 0; idx < ${#binaries[@]}; idx++)); do
+    row+=" $(tr ' ' '\n' <<<"${samples["sigint,$idx"]}" | grep . | median) |"
+    codes+=" ${samples["sigint-code,$idx"]}|"
+done
+echo "$row"
+echo "$codes"
