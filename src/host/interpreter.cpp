@@ -22,9 +22,12 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
       m_lifecycle(this, RunLifecycle::Hooks{
                                 [this] { return hasWork(); },
                                 [this] {
-                                    printError(QStringLiteral("[line 0] RuntimeError: Deadlock: every "
-                                                              "task waits on a channel, a task or a "
-                                                              "coroutine, and nothing can wake them.\n"));
+                                    const auto body = m_body.lock();
+                                    printError(QStringLiteral("[line %1] RuntimeError: Deadlock: the "
+                                                              "script waits here for ever: every task "
+                                                              "waits on a channel, a task or a "
+                                                              "coroutine.\n")
+                                                       .arg(body ? Vm::lineOf(*body) : 0));
                                 },
                                 [this] { stopEverything(); },
                                 [this] { teardown(); },
@@ -133,6 +136,7 @@ void Interpreter::runScript(const QString &source)
             Q_EMIT bodyFinished();
         m_lifecycle.bodyEnded();
     });
+    m_body = fiber;
     m_vm->schedule(fiber);
 }
 

@@ -140,6 +140,7 @@ private:
     std::unique_ptr<TimerBindings> m_timers;
     RunLifecycle m_lifecycle;
     std::vector<Waiter> m_waiters;
+    std::weak_ptr<Fiber> m_body; //!< the script body's fiber, while it runs
     QString m_scriptName = QStringLiteral("<script>");
     QString m_mode = QStringLiteral("default");
     Output m_out;

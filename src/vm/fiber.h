@@ -50,6 +50,13 @@ public:
     //! Called once when the fiber ends; @p error is null unless it failed.
     using Done = std::function<void(Fiber &fiber, const RuntimeError *error)>;
 
+    Fiber() = default;
+    //! Closes the upvalues still open on this stack (a coroutine dropped while suspended),
+    //! so that closures that captured them keep their values.
+    ~Fiber();
+    Fiber(const Fiber &) = delete;
+    Fiber &operator=(const Fiber &) = delete;
+
     std::vector<Value> stack;
     std::vector<Frame> frames;
     std::vector<Handler> handlers;

@@ -226,8 +226,11 @@ public:
     void traverse(const Visitor &visit) const override;
     void clearReferences() override
     {
+        // The fiber too: a suspended coroutine's stack may hold this task (a cycle the
+        // collector cannot see into). A running fiber is also held by the VM.
         result = Value();
         mailbox.reset();
+        fiber.reset();
     }
 };
 

@@ -187,6 +187,15 @@ bool compare(Op op, const Value &left, const Value &right)
 
 } // namespace
 
+Fiber::~Fiber()
+{
+    for (const auto &upvalue : openUpvalues) {
+        if (upvalue->slot < stack.size())
+            upvalue->closed = std::move(stack[upvalue->slot]);
+        upvalue->fiber = nullptr;
+    }
+}
+
 Vm::Vm(VmHost &host, QObject *context) : m_host(host), m_context(context) { }
 
 Vm::~Vm()
@@ -1613,6 +1622,17 @@ void Vm::setIndex(const Value &object, const Value &index, const Value &value, i
         return;
     }
     fail(line, QStringLiteral("Cannot assign to an index of %1.").arg(object.typeName()));
+}
+
+int Vm::lineOf(const Fiber &fiber)
+{
+    if (fiber.frames.empty())
+        return 0;
+    const Fiber::Frame &frame = fiber.frames.back();
+    const Chunk &chunk = frame.closure->proto->chunk;
+    const std::size_t at = std::size_t(frame.ip - chunk.code.data());
+    // ip is past the instruction that parked; its last byte carries its line.
+    return at > 0 && at <= chunk.lines.size() ? chunk.lines[at - 1] : 0;
 }
 
 // --- text ----------------------------------------------------------------------------------

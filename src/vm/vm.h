@@ -127,6 +127,8 @@ public:
     void channelClose(Channel &channel);
 
     // --- helpers for built-ins ---
+    //! The source line @p fiber is at (where it parked), or 0.
+    static int lineOf(const Fiber &fiber);
     //! Text as print() shows it: strings bare, arrays as [1, 2], objects as {id: 1}.
     QString toText(const Value &value);
     Value getMember(const Value &object, const QString &name, int line);
