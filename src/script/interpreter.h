@@ -70,7 +70,7 @@ public:
     //! Emits finished() when the run is over. Call once, on the interpreter's thread.
     void runScript(const QString &source);
     //! Asks the run to end with @p exitCode as soon as possible: after the statement that
-    //! runs now, or at once when idle or sleeping. Thread-safe; the first request wins.
+    //! runs now, or at once when idle, sleeping or parsing. Thread-safe; the first request wins.
     void requestStop(int exitCode);
     //! Whether the run has ended.
     bool isFinished() const { return m_finished; }
