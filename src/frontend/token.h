@@ -5,7 +5,7 @@
 
 namespace havel::script {
 
-enum class TokenType {
+enum class TokenType : quint8 {
     // Single-character punctuation.
     LeftParen, RightParen, LeftBrace, RightBrace, LeftBracket, RightBracket,
     Comma, Dot, Semicolon, Colon, Question,
@@ -30,16 +30,17 @@ enum class TokenType {
     Newline, EndOfFile, Error,
 };
 
-//! A lexeme with its line. Thread: plain value.
+//! A lexeme with its line. Thread: plain value. (A huge script holds millions of these, so
+//! the small fields share one word.)
 struct Token
 {
     TokenType type = TokenType::EndOfFile;
+    bool spaceBefore = false; //!< white space, a comment or a line end comes right before it
+    int line = 1;
     QString lexeme; //!< the source text; for String and StringPart the raw text between delimiters
     QString text;   //!< String and StringPart: the characters, escapes applied
-    int line = 1;
     qint64 intValue = 0;
     double floatValue = 0;
-    bool spaceBefore = false; //!< white space, a comment or a line end comes right before it
 
     //! Whether the type is a keyword (which may still serve as a property name: `o.if`).
     static bool isKeyword(TokenType type) { return type >= TokenType::Let && type <= TokenType::Null; }
