@@ -109,7 +109,13 @@ QHash<QString, Vm::Method> arrayMethods()
             parts.append(vm.toText(item));
         return Value(parts.join(separator));
     });
-    for (const QString &name : {QStringLiteral("contains"), QStringLiteral("includes"), QStringLiteral("indexOf")}) {
+    methods.insert(QStringLiteral("len"), [](Vm &, const Value &receiver, std::vector<Value> &args, int line) {
+        expectArgs(args, 0, 0, QStringLiteral("len"), line);
+        return Value(qint64(receiver.asArray()->items.size()));
+    });
+    // `has` is Havel's name for contains.
+    for (const QString &name : {QStringLiteral("contains"), QStringLiteral("includes"), QStringLiteral("has"),
+                                QStringLiteral("indexOf")}) {
         const bool index = name == QLatin1String("indexOf");
         methods.insert(name, [name, index](Vm &, const Value &receiver, std::vector<Value> &args, int line) {
             expectArgs(args, 1, 1, name, line);

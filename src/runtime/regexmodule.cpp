@@ -56,14 +56,6 @@ const Operation kOperations[] = {
              found.emplace_back(it.next().captured(0));
          return makeArray(vm, std::move(found));
      }},
-    {nullptr, "findall", 2, 2, false,
-     [](Vm &vm, const QRegularExpression &re, const QString &text, std::vector<Value> &, const QString &, int) {
-         std::vector<Value> found;
-         auto it = re.globalMatch(text);
-         while (it.hasNext())
-             found.emplace_back(it.next().captured(0));
-         return makeArray(vm, std::move(found));
-     }},
     // groups: the first match's captures (0 is the whole match), or null.
     {"regex_groups", "groups", 2, 2, false,
      [](Vm &vm, const QRegularExpression &re, const QString &text, std::vector<Value> &, const QString &, int) {
@@ -106,6 +98,8 @@ void installRegex(Vm &vm)
         };
         const QString member = QLatin1String(op.member);
         regex.function(member, make(QStringLiteral("regex.") + member));
+        if (QLatin1String(op.member) == QLatin1String("extract"))
+            regex.function(QStringLiteral("findall"), make(QStringLiteral("regex.findall")));
         if (op.flat)
             vm.defineGlobal(QLatin1String(op.flat), Value(native(QLatin1String(op.flat), make(QLatin1String(op.flat)))));
     }
