@@ -1043,9 +1043,12 @@ private:
         case TokenType::Greater: emitOp(Op::Greater); return;
         case TokenType::GreaterEqual: emitOp(Op::GreaterEqual); return;
         case TokenType::DotDot: emitOp(Op::Range); return;
-        case TokenType::Amp: emitOp(Op::BitAnd); return;
-        case TokenType::Pipe: emitOp(Op::BitOr); return;
-        case TokenType::Caret: emitOp(Op::BitXor); return;
+        case TokenType::Amp:
+        case TokenType::AmpEqual: emitOp(Op::BitAnd); return;
+        case TokenType::Pipe:
+        case TokenType::PipeEqual: emitOp(Op::BitOr); return;
+        case TokenType::Caret:
+        case TokenType::CaretEqual: emitOp(Op::BitXor); return;
         case TokenType::LessLess: emitOp(Op::ShiftLeft); return;
         case TokenType::GreaterGreater: emitOp(Op::ShiftRight); return;
         default: error(m_line, QStringLiteral("Unknown operator."));

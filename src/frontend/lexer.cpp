@@ -200,9 +200,9 @@ QList<Token> Lexer::tokenize()
         case u'>':
             add(match(u'=') ? TokenType::GreaterEqual : match(u'>') ? TokenType::GreaterGreater : TokenType::Greater);
             break;
-        case u'&': add(match(u'&') ? TokenType::AndAnd : TokenType::Amp); break;
-        case u'|': add(match(u'|') ? TokenType::OrOr : TokenType::Pipe); break;
-        case u'^': add(TokenType::Caret); break;
+        case u'&': add(match(u'&') ? TokenType::AndAnd : match(u'=') ? TokenType::AmpEqual : TokenType::Amp); break;
+        case u'|': add(match(u'|') ? TokenType::OrOr : match(u'=') ? TokenType::PipeEqual : TokenType::Pipe); break;
+        case u'^': add(match(u'=') ? TokenType::CaretEqual : TokenType::Caret); break;
         case u'~': add(TokenType::Tilde); break;
         case u'#': add(TokenType::Hash); break;
         case u'/':

@@ -238,7 +238,8 @@ StmtPtr Parser::statement()
             switch (peek(1).type) {
             case TokenType::LeftParen: case TokenType::Equal: case TokenType::PlusEqual:
             case TokenType::MinusEqual: case TokenType::StarEqual: case TokenType::SlashEqual:
-            case TokenType::PercentEqual: case TokenType::Dot:
+            case TokenType::PercentEqual: case TokenType::Dot: case TokenType::AmpEqual:
+            case TokenType::PipeEqual: case TokenType::CaretEqual:
             case TokenType::PlusPlus: case TokenType::MinusMinus: case TokenType::Arrow:
                 break;
             default:
@@ -545,7 +546,8 @@ ExprPtr Parser::assignment()
     std::vector<Pending> pending;
     ExprPtr expr = sendOrTernary();
     while (match({TokenType::Equal, TokenType::PlusEqual, TokenType::MinusEqual,
-                  TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual})) {
+                  TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual,
+                  TokenType::AmpEqual, TokenType::PipeEqual, TokenType::CaretEqual})) {
         const Token &op = previous();
         if (!isAssignable(*expr))
             errorAt(op, QStringLiteral("Invalid assignment target."));
