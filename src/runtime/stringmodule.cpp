@@ -63,14 +63,24 @@ void installString(Vm &vm)
             return Value(qint64(stringArg(args, 0, full, line).indexOf(stringArg(args, 1, full, line), from)));
         });
     }
-    string.function(QStringLiteral("replace"), [](Vm &, std::vector<Value> &args, int line) {
-        expectArgs(args, 3, 3, QStringLiteral("string.replace"), line);
-        QString text = str(args, 0, "string.replace", line);
-        const QString &from = str(args, 1, "string.replace", line);
-        if (from.isEmpty())
-            fail(line, QStringLiteral("string.replace: the text to replace must not be empty"));
-        return Value(text.replace(from, str(args, 2, "string.replace", line)));
-    });
+    // replace: the first occurrence, as Havel's smoke suite checks (string_replace.hv:
+    // "hello", "l", "r" gives "herlo"); replaceAll: every one.
+    for (const bool all : {false, true}) {
+        const QString full = all ? QStringLiteral("string.replaceAll") : QStringLiteral("string.replace");
+        string.function(all ? QStringLiteral("replaceAll") : QStringLiteral("replace"),
+                        [full, all](Vm &, std::vector<Value> &args, int line) {
+            expectArgs(args, 3, 3, full, line);
+            QString text = stringArg(args, 0, full, line);
+            const QString &from = stringArg(args, 1, full, line);
+            const QString &to = stringArg(args, 2, full, line);
+            if (from.isEmpty())
+                fail(line, QStringLiteral("%1: the text to replace must not be empty").arg(full));
+            if (all)
+                return Value(text.replace(from, to));
+            const qsizetype at = text.indexOf(from);
+            return Value(at < 0 ? text : text.replace(at, from.size(), to));
+        });
+    }
     string.function(QStringLiteral("split"), [](Vm &vm, std::vector<Value> &args, int line) {
         expectArgs(args, 1, 2, QStringLiteral("string.split"), line);
         const QString &text = str(args, 0, "string.split", line);
