@@ -212,8 +212,10 @@ public:
         AssignedNames globals(true);
         for (const StmtPtr &stmt : program.statements)
             globals.statement(*stmt, 0);
-        for (const QString &name : globals.names())
+        for (const QString &name : globals.names()) {
             m_vm.declareGlobal(name);
+            m_scriptGlobals.insert(name);
+        }
 
         FunctionState state;
         state.proto = std::make_shared<FunctionProto>();
@@ -461,8 +463,10 @@ private:
             emitU16(std::size_t(upvalue));
             return;
         }
-        if (m_fs->isScript)
+        if (m_fs->isScript) {
             m_vm.declareGlobal(variable);
+            m_scriptGlobals.insert(variable);
+        }
         emitOp(append ? Op::AppendGlobal : Op::SetGlobal);
         emitU32(std::size_t(m_vm.globalIndex(variable)));
     }
@@ -792,7 +796,7 @@ private:
         state.proto->isGenerator = assigned.sawYield();
         for (const QString &local : assigned.names()) {
             if (resolveLocal(&state, local) >= 0 || visibleFrom(state.enclosing, local)
-                || m_vm.isDeclaredGlobal(local))
+                || m_scriptGlobals.contains(local))
                 continue;
             emitOp(Op::Undefined);
             declareLocal(local, true);
@@ -802,9 +806,21 @@ private:
             expression(*decl.expressionBody);
             emitOp(Op::Return);
         } else {
-            for (const StmtPtr &stmt : decl.body)
+            // A function without `return` gives its last expression, as Havel documents
+            // (docs/language/functions.md); other last statements give null.
+            // A generator keeps ending with null: its resumer reads that as "done".
+            const Stmt *last = decl.body.empty() || state.proto->isGenerator ? nullptr : decl.body.back().get();
+            for (const StmtPtr &stmt : decl.body) {
+                if (stmt.get() == last && last->kind == Stmt::Kind::Expression)
+                    break;
                 statement(*stmt);
-            emitOp(Op::Null);
+            }
+            if (last && last->kind == Stmt::Kind::Expression) {
+                LineScope lineScope(m_line, last->line);
+                expression(*static_cast<const ExpressionStmt &>(*last).expr);
+            } else {
+                emitOp(Op::Null);
+            }
             emitOp(Op::Return);
         }
         m_fs = state.enclosing;
@@ -851,7 +867,10 @@ private:
         case Expr::Kind::Unary: {
             const auto &unary = static_cast<const UnaryExpr &>(expr);
             expression(*unary.operand);
-            emitOp(unary.op == TokenType::Bang ? Op::Not : Op::Negate);
+            emitOp(unary.op == TokenType::Bang    ? Op::Not
+                   : unary.op == TokenType::Tilde ? Op::BitNot
+                   : unary.op == TokenType::Hash  ? Op::Length
+                                                  : Op::Negate);
             return;
         }
         case Expr::Kind::Binary: {
@@ -1024,6 +1043,14 @@ private:
         case TokenType::Greater: emitOp(Op::Greater); return;
         case TokenType::GreaterEqual: emitOp(Op::GreaterEqual); return;
         case TokenType::DotDot: emitOp(Op::Range); return;
+        case TokenType::Amp:
+        case TokenType::AmpEqual: emitOp(Op::BitAnd); return;
+        case TokenType::Pipe:
+        case TokenType::PipeEqual: emitOp(Op::BitOr); return;
+        case TokenType::Caret:
+        case TokenType::CaretEqual: emitOp(Op::BitXor); return;
+        case TokenType::LessLess: emitOp(Op::ShiftLeft); return;
+        case TokenType::GreaterGreater: emitOp(Op::ShiftRight); return;
         default: error(m_line, QStringLiteral("Unknown operator."));
         }
     }
@@ -1135,6 +1162,10 @@ private:
     }
 
     Vm &m_vm;
+    //! The globals the script itself assigns. A function assigning one of these updates it;
+    //! a function assigning a name that is only a built-in (`timer = nil`, `mode = 2`) makes
+    //! a local instead, so the built-in module stays for the rest of the script.
+    QSet<QString> m_scriptGlobals;
     FunctionState *m_fs = nullptr;
     int m_line = 0;
 };

@@ -27,6 +27,8 @@ const char *opName(Op op)
     HAVEL_OP(Array) HAVEL_OP(Object) HAVEL_OP(TryBegin) HAVEL_OP(TryEnd) HAVEL_OP(Throw)
     HAVEL_OP(Rethrow) HAVEL_OP(TimerBlock) HAVEL_OP(StoreTimerId) HAVEL_OP(AtStop)
     HAVEL_OP(Go) HAVEL_OP(Send) HAVEL_OP(Receive) HAVEL_OP(Yield) HAVEL_OP(Await)
+    HAVEL_OP(BitAnd) HAVEL_OP(BitOr) HAVEL_OP(BitXor) HAVEL_OP(ShiftLeft) HAVEL_OP(ShiftRight)
+    HAVEL_OP(BitNot) HAVEL_OP(Length)
 #undef HAVEL_OP
     }
     return "?";

@@ -65,6 +65,7 @@ Token Lexer::make(TokenType type) const
     token.lexeme = m_source.mid(m_start, m_current - m_start);
     token.line = m_line;
     token.spaceBefore = m_spaceBefore;
+    token.indent = m_indent;
     return token;
 }
 
@@ -132,6 +133,11 @@ QList<Token> Lexer::tokenize()
         }
     }
     m_line = firstLine;
+    // A `#!` first line (a shebang, `#!/usr/bin/env havel`) is not Havel source.
+    if (m_current == 0 && m_source.startsWith(QLatin1String("#!"))) {
+        while (!atEnd() && peek() != u'\n')
+            ++m_current;
+    }
     while (!atEnd() && !m_failed && !pollCancel()) {
         m_start = m_current;
         const QChar c = advance();
@@ -143,6 +149,10 @@ QList<Token> Lexer::tokenize()
         case u'\n':
             addNewline();
             ++m_line;
+            m_indent = 0;
+            while (m_current + m_indent < m_source.size()
+                   && (m_source.at(m_current + m_indent) == u' ' || m_source.at(m_current + m_indent) == u'\t'))
+                ++m_indent;
             break;
         case u'(': m_brackets.append(Open{c, QChar(), false, 0}); add(TokenType::LeftParen); break;
         case u'[': m_brackets.append(Open{c, QChar(), false, 0}); add(TokenType::LeftBracket); break;
@@ -184,21 +194,17 @@ QList<Token> Lexer::tokenize()
             break;
         case u'<':
             // `<-` sends and receives (channels, coroutines); write `a < -b` with a space.
-            add(match(u'=') ? TokenType::LessEqual : match(u'-') ? TokenType::LeftArrow : TokenType::Less);
+            add(match(u'=') ? TokenType::LessEqual : match(u'-') ? TokenType::LeftArrow
+                          : match(u'<') ? TokenType::LessLess : TokenType::Less);
             break;
-        case u'>': add(match(u'=') ? TokenType::GreaterEqual : TokenType::Greater); break;
-        case u'&':
-            if (match(u'&'))
-                add(TokenType::AndAnd);
-            else
-                error(QStringLiteral("Unexpected character '&'."));
+        case u'>':
+            add(match(u'=') ? TokenType::GreaterEqual : match(u'>') ? TokenType::GreaterGreater : TokenType::Greater);
             break;
-        case u'|':
-            if (match(u'|'))
-                add(TokenType::OrOr);
-            else
-                error(QStringLiteral("Unexpected character '|'."));
-            break;
+        case u'&': add(match(u'&') ? TokenType::AndAnd : match(u'=') ? TokenType::AmpEqual : TokenType::Amp); break;
+        case u'|': add(match(u'|') ? TokenType::OrOr : match(u'=') ? TokenType::PipeEqual : TokenType::Pipe); break;
+        case u'^': add(match(u'=') ? TokenType::CaretEqual : TokenType::Caret); break;
+        case u'~': add(TokenType::Tilde); break;
+        case u'#': add(TokenType::Hash); break;
         case u'/':
             if (match(u'/')) {
                 while (!atEnd() && peek() != u'\n')

@@ -72,6 +72,7 @@ private:
     qsizetype m_current = 0;
     int m_line = 1;
     bool m_spaceBefore = false;
+    int m_indent = 0; //!< the current line's indentation
     bool m_failed = false;
     const std::atomic<bool> *m_cancelFlag = nullptr;
     unsigned m_pollCountdown = 0;

@@ -213,8 +213,8 @@ StmtPtr Parser::statement()
     }
     case TokenType::Return: {
         advance();
-        if (m_functions == 0)
-            errorAt(token, QStringLiteral("Can't return from top-level code."));
+        // At top level, `return` ends the script body (Havel's smoke suite ends every script
+        // with `return __result`); the run then ends as when the body reaches its end.
         auto stmt = std::make_unique<ReturnStmt>(token.line);
         if (!check(TokenType::Newline) && !check(TokenType::Semicolon)
             && !check(TokenType::RightBrace) && !atEnd())
@@ -232,11 +232,14 @@ StmtPtr Parser::statement()
     case TokenType::LeftBrace:
         return block();
     case TokenType::Identifier:
+        if (token.lexeme == QLatin1String("use") && peek(1).type == TokenType::Identifier)
+            return useStatement();
         if (isCommandName(token.lexeme)) {
             switch (peek(1).type) {
             case TokenType::LeftParen: case TokenType::Equal: case TokenType::PlusEqual:
             case TokenType::MinusEqual: case TokenType::StarEqual: case TokenType::SlashEqual:
-            case TokenType::PercentEqual: case TokenType::Dot:
+            case TokenType::PercentEqual: case TokenType::Dot: case TokenType::AmpEqual:
+            case TokenType::PipeEqual: case TokenType::CaretEqual:
             case TokenType::PlusPlus: case TokenType::MinusMinus: case TokenType::Arrow:
                 break;
             default:
@@ -272,6 +275,28 @@ StmtPtr Parser::commandStatement()
     return stmt;
 }
 
+StmtPtr Parser::useStatement()
+{
+    // `use math` / `use format, regex`: the built-in modules are always there, so this only
+    // checks, when it runs, that each module exists (`@use`, a built-in scripts cannot name).
+    const Token &keyword = advance();
+    auto stmt = std::make_unique<BlockStmt>(keyword.line);
+    do {
+        const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect module name after 'use'."));
+        auto call = std::make_unique<CallExpr>(name.line);
+        call->callee = std::make_unique<VariableExpr>(name.line, QStringLiteral("@use"));
+        auto literal = std::make_unique<LiteralExpr>(name.line);
+        literal->type = LiteralExpr::Type::String;
+        literal->stringValue = name.lexeme;
+        call->arguments.push_back(std::move(literal));
+        auto expr = std::make_unique<ExpressionStmt>(name.line);
+        expr->expr = std::move(call);
+        stmt->statements.push_back(std::move(expr));
+    } while (match({TokenType::Comma}));
+    endStatement();
+    return stmt;
+}
+
 StmtPtr Parser::ifStatement()
 {
     // An else-if ladder is built by a loop, not by recursion: 10,000 branches must not need
@@ -281,7 +306,7 @@ StmtPtr Parser::ifStatement()
     const int chainAtStart = m_chain;
     while (true) {
         stmt->condition = expression();
-        stmt->thenBranch = block();
+        stmt->thenBranch = branch();
         // The next branch hangs below this one, not below its condition's chain.
         m_chain = chainAtStart;
         const qsizetype save = m_current;
@@ -291,7 +316,7 @@ StmtPtr Parser::ifStatement()
             break;
         }
         if (!match({TokenType::If})) {
-            stmt->elseBranch = block();
+            stmt->elseBranch = branch();
             break;
         }
         if (++m_elseIfs > kMaxElseIf)
@@ -357,6 +382,9 @@ StmtPtr Parser::forStatement()
     auto stmt = std::make_unique<ForInStmt>(line);
     match({TokenType::Let, TokenType::Val});
     stmt->variable = consume(TokenType::Identifier, QStringLiteral("Expect loop variable name.")).lexeme;
+    QString second;
+    if (match({TokenType::Comma}))
+        second = consume(TokenType::Identifier, QStringLiteral("Expect second loop variable name.")).lexeme;
     consume(TokenType::In, QStringLiteral("Expect 'in' after loop variable."));
     stmt->iterable = expression();
     if (paren)
@@ -364,6 +392,31 @@ StmtPtr Parser::forStatement()
     ++m_loops;
     stmt->body = block();
     --m_loops;
+    if (!second.isEmpty()) {
+        // `for i, x in xs` (index and item; key and value of an object): a loop over
+        // `@pairs(xs)`, a built-in that gives [index, item] pairs, whose body first
+        // declares the two names, so each iteration has its own.
+        const QString first = std::exchange(stmt->variable, QStringLiteral("@pair"));
+        auto call = std::make_unique<CallExpr>(line);
+        call->callee = std::make_unique<VariableExpr>(line, QStringLiteral("@pairs"));
+        call->arguments.push_back(std::move(stmt->iterable));
+        stmt->iterable = std::move(call);
+        auto body = std::make_unique<BlockStmt>(line);
+        for (int i = 0; i < 2; ++i) {
+            auto let = std::make_unique<LetStmt>(line);
+            let->name = i == 0 ? first : second;
+            auto index = std::make_unique<IndexExpr>(line);
+            index->object = std::make_unique<VariableExpr>(line, QStringLiteral("@pair"));
+            auto position = std::make_unique<LiteralExpr>(line);
+            position->type = LiteralExpr::Type::Int;
+            position->intValue = i;
+            index->index = std::move(position);
+            let->initializer = std::move(index);
+            body->statements.push_back(std::move(let));
+        }
+        body->statements.push_back(std::move(stmt->body));
+        stmt->body = std::move(body);
+    }
     return stmt;
 }
 
@@ -394,9 +447,52 @@ StmtPtr Parser::tryStatement()
     return stmt;
 }
 
+StmtPtr Parser::branch()
+{
+    // `if c stmt` / `else stmt`: one statement on the same line, without braces (Havel's
+    // `if x < 0 return -x`). A brace still starts a block.
+    if (check(TokenType::LeftBrace) || check(TokenType::Colon) || check(TokenType::Newline) || atEnd())
+        return block();
+    DepthGuard guard(this, peek());
+    auto body = std::make_unique<BlockStmt>(peek().line);
+    body->statements.push_back(declaration());
+    // The statement's end (a newline) belongs to it; an `else` may follow on the next line.
+    return body;
+}
+
+std::vector<StmtPtr> Parser::colonBody(const Token &colon)
+{
+    // Havel's second block form: `if c:` (or `fn f():`, `for x in xs:`, `else:`) and then the
+    // lines indented deeper than the line of the ':'; the block ends where the indentation
+    // drops back. `fn f(): return i` puts one statement on the same line.
+    std::vector<StmtPtr> statements;
+    if (!check(TokenType::Newline) && !atEnd()) {
+        statements.push_back(declaration());
+        return statements;
+    }
+    while (true) {
+        const qsizetype save = m_current;
+        while (match({TokenType::Newline, TokenType::Semicolon})) { }
+        if (atEnd() || check(TokenType::RightBrace) || peek().indent <= colon.indent) {
+            m_current = save;
+            break;
+        }
+        statements.push_back(declaration());
+    }
+    if (statements.empty())
+        errorAt(peek(), QStringLiteral("Expect an indented block after ':'."));
+    return statements;
+}
+
 std::unique_ptr<BlockStmt> Parser::block()
 {
     DepthGuard guard(this, peek());
+    if (check(TokenType::Colon)) {
+        const Token colon = advance();
+        auto stmt = std::make_unique<BlockStmt>(colon.line);
+        stmt->statements = colonBody(colon);
+        return stmt;
+    }
     consume(TokenType::LeftBrace, QStringLiteral("Expect '{' before block."));
     auto stmt = std::make_unique<BlockStmt>(previous().line);
     stmt->statements = blockBody();
@@ -420,7 +516,11 @@ void Parser::endStatement()
 {
     if (match({TokenType::Newline, TokenType::Semicolon}))
         return;
-    if (check(TokenType::RightBrace) || atEnd())
+    // A colon block ends at a line start: its statement's newline is behind us.
+    if (m_current > 0 && previous().type == TokenType::Newline)
+        return;
+    // `if c stmt else stmt` on one line: the `else` ends the first branch's statement.
+    if (check(TokenType::RightBrace) || check(TokenType::Else) || atEnd())
         return;
     errorAt(peek(), QStringLiteral("Expect end of statement."));
 }
@@ -446,7 +546,8 @@ ExprPtr Parser::assignment()
     std::vector<Pending> pending;
     ExprPtr expr = sendOrTernary();
     while (match({TokenType::Equal, TokenType::PlusEqual, TokenType::MinusEqual,
-                  TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual})) {
+                  TokenType::StarEqual, TokenType::SlashEqual, TokenType::PercentEqual,
+                  TokenType::AmpEqual, TokenType::PipeEqual, TokenType::CaretEqual})) {
         const Token &op = previous();
         if (!isAssignable(*expr))
             errorAt(op, QStringLiteral("Invalid assignment target."));
@@ -574,8 +675,58 @@ ExprPtr Parser::range()
 
 ExprPtr Parser::additive()
 {
-    ExprPtr expr = multiplicative();
+    ExprPtr expr = bitOr();
     while (match({TokenType::Plus, TokenType::Minus})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, bitOr(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+// The bitwise operators bind as in Havel's own parser (modules/lang/pratt.hv): tighter than
+// `+ -`, looser than `* / %`, with `|` < `^` < `&` < `<< >>`. So `1 + 2 | 4` is `1 + (2 | 4)`.
+ExprPtr Parser::bitOr()
+{
+    ExprPtr expr = bitXor();
+    while (match({TokenType::Pipe})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, bitXor(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::bitXor()
+{
+    ExprPtr expr = bitAnd();
+    while (match({TokenType::Caret})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, bitAnd(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::bitAnd()
+{
+    ExprPtr expr = shift();
+    while (match({TokenType::Amp})) {
+        const Token op = previous();
+        chainLink("Expression too long.");
+        skipNewlines();
+        expr = binary(std::move(expr), op, shift(), Expr::Kind::Binary);
+    }
+    return expr;
+}
+
+ExprPtr Parser::shift()
+{
+    ExprPtr expr = multiplicative();
+    while (match({TokenType::LessLess, TokenType::GreaterGreater})) {
         const Token op = previous();
         chainLink("Expression too long.");
         skipNewlines();
@@ -638,7 +789,7 @@ ExprPtr Parser::unary()
             return expr;
         }
     }
-    if (match({TokenType::Bang, TokenType::Minus})) {
+    if (match({TokenType::Bang, TokenType::Minus, TokenType::Tilde, TokenType::Hash})) {
         DepthGuard guard(this, previous());
         auto expr = std::make_unique<UnaryExpr>(previous().line);
         expr->op = previous().type;
@@ -920,11 +1071,20 @@ std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name
     decl->line = line;
     consume(TokenType::LeftParen, QStringLiteral("Expect '(' after function name."));
     decl->params = parameterList();
+    // `fn f(): T { ... }`: a return type annotation, which this host does not check.
+    if (check(TokenType::Colon) && peek(1).type == TokenType::Identifier
+        && (peek(2).type == TokenType::LeftBrace || peek(2).type == TokenType::Question
+            || peek(2).type == TokenType::LeftBracket || peek(2).type == TokenType::Less)) {
+        advance();
+        skipType();
+    }
     skipNewlines();
-    consume(TokenType::LeftBrace, QStringLiteral("Expect '{' before function body."));
+    const bool colonForm = check(TokenType::Colon);
+    const Token opener = colonForm ? advance()
+                                   : consume(TokenType::LeftBrace, QStringLiteral("Expect '{' before function body."));
     ++m_functions;
     const int loops = std::exchange(m_loops, 0);
-    decl->body = blockBody();
+    decl->body = colonForm ? colonBody(opener) : blockBody();
     m_loops = loops;
     --m_functions;
     return decl;
@@ -940,12 +1100,36 @@ QStringList Parser::parameterList()
             const Token &param = consume(TokenType::Identifier, QStringLiteral("Expect parameter name."));
             if (seen.contains(param.lexeme))
                 errorAt(param, QStringLiteral("Duplicate parameter name."));
+            if (match({TokenType::Colon}))
+                skipType(); // `a: int`: an annotation, not checked
             seen.insert(param.lexeme);
             params.append(param.lexeme);
         } while (match({TokenType::Comma}));
     }
     consume(TokenType::RightParen, QStringLiteral("Expect ')' after parameters."));
     return params;
+}
+
+void Parser::skipType()
+{
+    // A type as Havel writes it: `int`, `str?`, `[int]`, `Array<int>`, `int | str`.
+    do {
+        if (match({TokenType::LeftBracket})) {
+            skipType();
+            consume(TokenType::RightBracket, QStringLiteral("Expect ']' after type."));
+        } else if (!match({TokenType::Identifier, TokenType::Null, TokenType::Fn})) {
+            errorAt(peek(), QStringLiteral("Expect type name."));
+        }
+        if (match({TokenType::Less})) {
+            do {
+                skipType();
+            } while (match({TokenType::Comma}));
+            consume(TokenType::Greater, QStringLiteral("Expect '>' after type arguments."));
+        }
+        while (match({TokenType::LeftBracket}))
+            consume(TokenType::RightBracket, QStringLiteral("Expect ']' after '['."));
+        match({TokenType::Question});
+    } while (match({TokenType::Pipe}));
 }
 
 bool Parser::arrowAhead() const

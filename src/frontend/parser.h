@@ -1,6 +1,6 @@
 // Parser: a recursive-descent parser whose functions follow the operator precedence table of
-// HAVEL-SUBSET.md, lowest first: assignment, ?:, ??, ||, &&, comparison, .., + -, * / %, **,
-// prefix ! -, then postfix (call, member, index, ++ --).
+// docs/language.md, lowest first: assignment, ?:, ??, ||, &&, comparison, .., + -, |, ^, &,
+// << >>, * / %, **, prefix ! - ~ #, then postfix (call, member, index, ++ --).
 //
 // Newlines end statements. The parser skips them where a statement cannot end: after a
 // binary operator, after `=>`, inside object literals, and before `else`, `catch`, `finally`.
@@ -68,6 +68,10 @@ private:
     StmtPtr tryStatement();
     StmtPtr commandStatement();
     std::unique_ptr<BlockStmt> block();
+    StmtPtr branch();
+    StmtPtr useStatement();
+    std::vector<StmtPtr> colonBody(const Token &colon);
+    void skipType();
     std::vector<StmtPtr> blockBody();
     void endStatement();
 
@@ -81,6 +85,10 @@ private:
     ExprPtr comparison();
     ExprPtr range();
     ExprPtr additive();
+    ExprPtr bitOr();
+    ExprPtr bitXor();
+    ExprPtr bitAnd();
+    ExprPtr shift();
     ExprPtr multiplicative();
     ExprPtr unary();
     ExprPtr power();

@@ -15,6 +15,8 @@ enum class TokenType : quint8 {
     Bang, BangEqual, Equal, EqualEqual, Arrow,
     Less, LessEqual, Greater, GreaterEqual,
     AndAnd, OrOr, QuestionQuestion, DotDot, AtStop, LeftArrow,
+    // Havel compatibility (issue 11): bitwise operators and `#x` (length).
+    Amp, Pipe, Caret, Tilde, LessLess, GreaterGreater, Hash, AmpEqual, PipeEqual, CaretEqual,
     // Literals. The lexer owns strings whole, escapes and interpolation included: a string
     // without interpolation is one String; an interpolated one is a StringPart before each
     // embedded expression, the expression's own tokens, an InterpolationEnd after each, and a
@@ -41,6 +43,9 @@ struct Token
     QString text;   //!< String and StringPart: the characters, escapes applied
     qint64 intValue = 0;
     double floatValue = 0;
+    //! The indentation (spaces and tabs) of the line the token is on: colon blocks
+    //! (`if c:` then indented lines, Havel's second block form) end where it drops.
+    int indent = 0;
 
     //! Whether the type is a keyword (which may still serve as a property name: `o.if`).
     static bool isKeyword(TokenType type) { return type >= TokenType::Let && type <= TokenType::Null; }

@@ -11,6 +11,7 @@
 #include <QtCore/QFileInfo>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace havel::script {
@@ -510,7 +511,38 @@ void TimerBindings::install(Vm &vm)
         // The whole module is also global: scripts call getActiveTimers() bare as often as not.
         vm.defineGlobal(name, Value(function));
     }
+    // Havel's own timer module names (its src/havel-lang/stdlib/TimerModule.cpp), on the
+    // module only: globals named `now`, `clear` or `after` would take common names away.
+    const std::vector<std::pair<QString, std::shared_ptr<NativeFunction>>> havelNames = {
+        {QStringLiteral("after"), creator(QStringLiteral("timer.after"), false, false)},
+        {QStringLiteral("every"), creator(QStringLiteral("timer.every"), true, false)},
+        {QStringLiteral("clear"), stopper(QStringLiteral("timer.clear"))},
+        {QStringLiteral("clearAll"),
+         native(QStringLiteral("timer.clearAll"), [this](Vm &, std::vector<Value> &, int) {
+             return Value(qint64(stopAll()));
+         })},
+        {QStringLiteral("activeCount"),
+         native(QStringLiteral("timer.activeCount"), [this](Vm &, std::vector<Value> &args, int line) {
+             Builtins::expectArgs(args, 0, 0, QStringLiteral("timer.activeCount"), line);
+             return Value(qint64(m_engine.timerManager().activeTimers().size()));
+         })},
+        {QStringLiteral("now"),
+         native(QStringLiteral("timer.now"), [](Vm &, std::vector<Value> &args, int line) {
+             Builtins::expectArgs(args, 0, 0, QStringLiteral("timer.now"), line);
+             using namespace std::chrono;
+             return Value(qint64(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count()));
+         })},
+        {QStringLiteral("sleep"),
+         native(QStringLiteral("timer.sleep"), [](Vm &vm, std::vector<Value> &args, int line) {
+             Builtins::expectArgs(args, 1, 1, QStringLiteral("timer.sleep"), line);
+             vm.sleepCurrent(Builtins::durationMs(args.front(), QStringLiteral("timer.sleep"), line));
+             return Value();
+         })},
+    };
+    for (const auto &[name, function] : havelNames)
+        timerModule->set(name, function);
     vm.defineGlobal(QStringLiteral("timer"), timerModule);
+    vm.defineGlobal(QStringLiteral("stopInterval"), stopper(QStringLiteral("stopInterval")));
 
     // `interval(ms, fn)` is a call and `interval.stop(h)` a namespace: one native with members.
     auto interval = creator(QStringLiteral("interval"), true, true);
@@ -546,6 +578,9 @@ void TimerBindings::install(Vm &vm)
                         return Value(m_engine.mode());
                     }));
     vm.defineGlobal(QStringLiteral("mode"), modeModule);
+    // setMode/getMode: Havel's flat names for mode.set/mode.get.
+    vm.defineGlobal(QStringLiteral("setMode"), *modeModule->get(QStringLiteral("set")));
+    vm.defineGlobal(QStringLiteral("getMode"), *modeModule->get(QStringLiteral("get")));
 }
 
 } // namespace havel::script

@@ -1,4 +1,5 @@
 #include "builtins.h"
+#include "moduleutil.h"
 
 #include <scriptobjects.h>
 #include <vm.h>
@@ -108,7 +109,13 @@ QHash<QString, Vm::Method> arrayMethods()
             parts.append(vm.toText(item));
         return Value(parts.join(separator));
     });
-    for (const QString &name : {QStringLiteral("contains"), QStringLiteral("includes"), QStringLiteral("indexOf")}) {
+    methods.insert(QStringLiteral("len"), [](Vm &, const Value &receiver, std::vector<Value> &args, int line) {
+        expectArgs(args, 0, 0, QStringLiteral("len"), line);
+        return Value(qint64(receiver.asArray()->items.size()));
+    });
+    // `has` is Havel's name for contains.
+    for (const QString &name : {QStringLiteral("contains"), QStringLiteral("includes"), QStringLiteral("has"),
+                                QStringLiteral("indexOf")}) {
         const bool index = name == QLatin1String("indexOf");
         methods.insert(name, [name, index](Vm &, const Value &receiver, std::vector<Value> &args, int line) {
             expectArgs(args, 1, 1, name, line);
@@ -205,6 +212,12 @@ void Builtins::install(Vm &vm)
     define(QStringLiteral("print"), print);
     define(QStringLiteral("println"), print);
     define(QStringLiteral("sleep"), sleepNative);
+    // wait(ms): Havel's documented alias of sleep (`wait t` without parentheses awaits t).
+    define(QStringLiteral("wait"), [](Vm &vm, std::vector<Value> &args, int line) {
+        expectArgs(args, 1, 1, QStringLiteral("wait"), line);
+        vm.sleepCurrent(Builtins::durationMs(args.front(), QStringLiteral("wait"), line));
+        return Value();
+    });
 
     define(QStringLiteral("str"), [](Vm &vm, std::vector<Value> &args, int line) {
         expectArgs(args, 1, 1, QStringLiteral("str"), line);
@@ -314,14 +327,58 @@ void Builtins::install(Vm &vm)
     atomic->intrinsic = NativeFunction::Intrinsic::Atomic;
     vm.defineGlobal(QStringLiteral("atomic"), Value(atomic));
 
-    auto time = std::make_shared<Object>(&vm.heap());
-    time->set(QStringLiteral("now"), native(QStringLiteral("time.now"), [](Vm &, std::vector<Value> &, int) {
-                  // The steady clock: differences are exact, and never jump with the wall clock.
-                  using namespace std::chrono;
-                  return Value(qint64(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count()));
-              }));
-    time->set(QStringLiteral("sleep"), native(QStringLiteral("time.sleep"), sleepNative));
-    vm.defineGlobal(QStringLiteral("time"), Value(time));
+    modules::installTime(vm, sleepNative);
+
+    // `for i, x in xs` iterates over @pairs(xs): [index, item] of an array or a string,
+    // [key, value] of an object.
+    define(QStringLiteral("@pairs"), [](Vm &vm, std::vector<Value> &args, int line) {
+        expectArgs(args, 1, 1, QStringLiteral("for"), line);
+        const Value &v = args.front();
+        std::vector<Value> pairs;
+        auto pair = [&vm](Value a, Value b) {
+            return Value(std::make_shared<Array>(&vm.heap(), std::vector<Value>{std::move(a), std::move(b)}));
+        };
+        if (v.isArray()) {
+            const auto &items = v.asArray()->items;
+            for (std::size_t i = 0; i < items.size(); ++i)
+                pairs.push_back(pair(qint64(i), items[i]));
+        } else if (v.isObject()) {
+            for (const auto &entry : v.asObject()->entries())
+                pairs.push_back(pair(entry.first, entry.second));
+        } else if (v.isString()) {
+            qint64 i = 0;
+            for (const uint cp : v.asString().toUcs4()) {
+                const char32_t c = char32_t(cp);
+                pairs.push_back(pair(i++, QString::fromUcs4(&c, 1)));
+            }
+        } else {
+            fail(line, QStringLiteral("Can only iterate over an array, object or string with two variables, not %1.")
+                               .arg(v.typeName()));
+        }
+        return Value(std::make_shared<Array>(&vm.heap(), std::move(pairs)));
+    });
+
+    // `use NAME` (the parser's `@use("NAME")`): Havel's built-in modules are globals here
+    // already; `use format` names the module `fmt`. An unknown name is a runtime error.
+    define(QStringLiteral("@use"), [](Vm &vm, std::vector<Value> &args, int line) {
+        const QString name = args.size() == 1 ? vm.toText(args.front()) : QString();
+        const QString global = name == QLatin1String("format") ? QStringLiteral("fmt") : name;
+        if (!vm.isDeclaredGlobal(global))
+            fail(line, QStringLiteral("use: unknown module '%1'").arg(name));
+        return Value();
+    });
+
+    // Havel's library (issue 11), one module per file.
+    modules::installMath(vm);
+    modules::installString(vm);
+    modules::installBit(vm);
+    modules::installObject(vm);
+    modules::installTypes(vm);
+    modules::installProcess(vm);
+    modules::installFmt(vm);
+    modules::installLog(vm);
+    modules::installRegex(vm);
+    modules::installPack(vm);
 
     vm.setMethods(Value::Type::Array, arrayMethods());
     vm.setMethods(Value::Type::String, stringMethods());

@@ -41,6 +41,8 @@ enum class Op : std::uint8_t {
     TimerBlock, StoreTimerId, AtStop,
     // Tasks, channels, coroutines.
     Go, Send, Receive, Yield, Await,
+    // Havel compatibility (issue 11): integer bitwise operators and `#x` (length).
+    BitAnd, BitOr, BitXor, ShiftLeft, ShiftRight, BitNot, Length,
 };
 
 struct FunctionProto;

@@ -80,6 +80,18 @@ public:
             buildIndex();
     }
 
+    //! Removes @p key; returns whether it was there. Keeps the order of the others.
+    bool remove(const QString &key)
+    {
+        const int i = find(key);
+        if (i < 0)
+            return false;
+        m_entries.erase(m_entries.begin() + i);
+        if (m_index)
+            buildIndex();
+        return true;
+    }
+
     void traverse(const Visitor &visit) const override
     {
         for (const auto &entry : m_entries) {

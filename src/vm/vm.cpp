@@ -161,6 +161,56 @@ Value arithmetic(Op op, const Value &left, const Value &right, bool compound)
     }
 }
 
+//! & | ^ << >> on integers (a float with an integral value counts as one, as Havel's numbers
+//! are doubles); >> is arithmetic. Shifts by 64 or more give 0 (or -1), never UB.
+Value bitwise(Op op, const Value &left, const Value &right)
+{
+    auto integer = [op](const Value &v, qint64 &out) {
+        if (v.isInt()) {
+            out = v.asInt();
+            return true;
+        }
+        if (v.isFloat() && std::trunc(v.asFloat()) == v.asFloat() && std::fabs(v.asFloat()) < 9.2e18) {
+            out = qint64(v.asFloat());
+            return true;
+        }
+        Q_UNUSED(op);
+        return false;
+    };
+    qint64 a = 0, b = 0;
+    if (!integer(left, a) || !integer(right, b)) {
+        const char *text = op == Op::BitAnd ? "&" : op == Op::BitOr ? "|" : op == Op::BitXor ? "^"
+                         : op == Op::ShiftLeft ? "<<" : ">>";
+        fail(-1, QStringLiteral("Operands of '%1' must be integers, not %2 and %3.")
+                         .arg(QLatin1String(text), left.typeName(), right.typeName()));
+    }
+    switch (op) {
+    case Op::BitAnd: return a & b;
+    case Op::BitOr: return a | b;
+    case Op::BitXor: return a ^ b;
+    case Op::ShiftLeft:
+        if (b < 0)
+            fail(-1, QStringLiteral("Negative shift count."));
+        return b >= 64 ? qint64(0) : qint64(quint64(a) << b);
+    default:
+        if (b < 0)
+            fail(-1, QStringLiteral("Negative shift count."));
+        return b >= 64 ? qint64(a < 0 ? -1 : 0) : qint64(a >> b);
+    }
+}
+
+//! `#x`: the length of a string (code points), an array or an object (its keys).
+Value lengthOf(const Value &v)
+{
+    if (v.isString())
+        return qint64(v.asString().toUcs4().size());
+    if (v.isArray())
+        return qint64(v.asArray()->items.size());
+    if (v.isObject())
+        return qint64(v.asObject()->size());
+    fail(-1, QStringLiteral("Operand of '#' must be a string, array or object, not %1.").arg(v.typeName()));
+}
+
 bool compare(Op op, const Value &left, const Value &right)
 {
     int order = 0;
@@ -603,8 +653,21 @@ void Vm::invoke(Fiber &fiber, std::size_t receiverIndex, const QString &name, in
     switch (receiver.type()) {
     case Value::Type::Object: {
         const Value *property = receiver.asObject()->get(name);
-        if (!property)
-            fail(line, QStringLiteral("Object has no method '%1'.").arg(name));
+        if (!property) {
+            // Havel's object methods (`o.has(k)`, `o.keys()`), unless a key of that name
+            // shadows them.
+            const auto &methods = m_methods[std::size_t(Value::Type::Object)];
+            const auto it = methods.constFind(name);
+            if (it == methods.cend())
+                fail(line, QStringLiteral("Object has no method '%1'.").arg(name));
+            std::vector<Value> args(std::make_move_iterator(fiber.stack.end() - argc),
+                                    std::make_move_iterator(fiber.stack.end()));
+            fiber.stack.resize(receiverIndex + 1);
+            Value result = it.value()(*this, receiver, args, line);
+            fiber.stack.resize(receiverIndex);
+            fiber.stack.push_back(std::move(result));
+            return;
+        }
         fiber.stack[receiverIndex] = *property;
         callValue(fiber, receiverIndex, argc, line);
         return;
@@ -998,6 +1061,22 @@ void Vm::execute(Fiber &fiber)
                 }
                 case Op::Not:
                     stack.back() = !stack.back().isTruthy();
+                    break;
+                case Op::BitAnd:
+                case Op::BitOr:
+                case Op::BitXor:
+                case Op::ShiftLeft:
+                case Op::ShiftRight:
+                    stack[stack.size() - 2] = bitwise(Op(*opStart), stack[stack.size() - 2], stack.back());
+                    stack.pop_back();
+                    break;
+                case Op::BitNot:
+                    if (!stack.back().isInt())
+                        fail(-1, QStringLiteral("Operand of '~' must be an integer, not %1.").arg(stack.back().typeName()));
+                    stack.back() = ~stack.back().asInt();
+                    break;
+                case Op::Length:
+                    stack.back() = lengthOf(stack.back());
                     break;
                 case Op::Negate: {
                     Value &operand = stack.back();
@@ -1547,11 +1626,11 @@ Value Vm::getMember(const Value &object, const QString &name, int line)
         break;
     }
     case Value::Type::Array:
-        if (name == QLatin1String("length"))
+        if (name == QLatin1String("length") || name == QLatin1String("len"))
             return qint64(object.asArray()->items.size());
         return std::make_shared<BoundMethod>(&m_heap, object, name);
     case Value::Type::String:
-        if (name == QLatin1String("length"))
+        if (name == QLatin1String("length") || name == QLatin1String("len"))
             return qint64(object.asString().toUcs4().size());
         return std::make_shared<BoundMethod>(&m_heap, object, name);
     case Value::Type::Handle:

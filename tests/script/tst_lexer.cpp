@@ -94,8 +94,10 @@ void tst_Lexer::tokens_data()
     QTest::newRow("@stop") << "@stop" << "@stop NL EOF";
     QTest::newRow("unterminated string") << "\"abc" << "error(Unterminated string.)";
     QTest::newRow("unterminated comment") << "/* abc" << "error(Unterminated block comment.)";
-    QTest::newRow("stray character") << "a # b" << "id(a) error(Unexpected character '#'.)";
-    QTest::newRow("lone ampersand") << "a & b" << "id(a) error(Unexpected character '&'.)";
+    QTest::newRow("stray character") << "a ` b" << "id(a) error(Unexpected character '`'.)";
+    // Issue 11: & | ^ ~ << >> are the bitwise operators and # the length operator.
+    QTest::newRow("bitwise and length") << "a & b | c ^ ~d << #e >> f"
+                                        << "id(a) & id(b) | id(c) ^ ~ id(d) << # id(e) >> id(f) NL EOF";
     QTest::newRow("integer too large") << "99999999999999999999" << "error(Integer literal too large.)";
     QTest::newRow("bad hex") << "0x" << "error(Invalid number literal.)";
     QTest::newRow("digits then letters") << "12abc" << "error(Invalid number literal.)";

@@ -299,12 +299,13 @@ void tst_Parser::errors_data()
     QTest::newRow("invalid assignment target") << "\n1 = 2" << "[line 2] Error at '=': Invalid assignment target.";
     QTest::newRow("unclosed paren") << "f(1" << "[line 1] Error at end: Expect ')' after arguments.";
     QTest::newRow("unclosed block") << "if a {" << "[line 1] Error at end: Expect '}' after block.";
-    QTest::newRow("if without block") << "if a b" << "[line 1] Error at 'b': Expect '{' before block.";
+    // `if a b` is a single-statement if since issue 11; a bare `if a` still needs a body.
+    QTest::newRow("if without block") << "if a" << "[line 1] Error at end of line: Expect '{' before block.";
+    QTest::newRow("colon block without body") << "if a:" << "[line 1] Error at end of line: Expect an indented block after ':'.";
     QTest::newRow("two statements") << "a b" << "[line 1] Error at 'b': Expect end of statement.";
     QTest::newRow("@stop outside timer") << "@stop" << "[line 1] Error at '@stop': Can't use '@stop' outside a timer block.";
     QTest::newRow("break outside loop") << "break" << "[line 1] Error at 'break': Can't use 'break' outside of a loop.";
     QTest::newRow("break in fn in loop") << "loop { fn f() { break } }" << "[line 1] Error at 'break': Can't use 'break' outside of a loop.";
-    QTest::newRow("return at top level") << "return" << "[line 1] Error at 'return': Can't return from top-level code.";
     QTest::newRow("try alone") << "try { }\nx" << "[line 1] Error at end of line: Expect 'catch' or 'finally' after try block.";
     QTest::newRow("timer block without body") << "interval 5 x" << "[line 1] Error at 'x': Expect '{' after interval delay.";
     QTest::newRow("lexical error") << "x = \"abc" << "[line 1] Error: Unterminated string.";
