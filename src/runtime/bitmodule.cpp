@@ -36,7 +36,9 @@ void installBit(Vm &vm)
         {"bor", [](qint64 a, qint64 b) { return a | b; }},  {"or", [](qint64 a, qint64 b) { return a | b; }},
         {"bxor", [](qint64 a, qint64 b) { return a ^ b; }}, {"xor", [](qint64 a, qint64 b) { return a ^ b; }},
     };
-    for (const auto &[name, fn] : binary) {
+    for (const auto &entry : binary) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &fn = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
         bit.function(QLatin1String(name), [full, fn](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
@@ -53,7 +55,9 @@ void installBit(Vm &vm)
     // Shifts: lshift and rshift are logical (rshift fills with zeros), arshift keeps the sign.
     const std::pair<const char *, int> shifts[] = {{"lshift", 0}, {"shl", 0}, {"rshift", 1},
                                                    {"shr", 1}, {"arshift", 2}, {"sar", 2}};
-    for (const auto &[name, kind] : shifts) {
+    for (const auto &entry : shifts) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &kind = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
         bit.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
@@ -86,7 +90,9 @@ void installBit(Vm &vm)
         return Value(((quint64(a) >> position(args, 1, QStringLiteral("bit.test"), line)) & 1) != 0);
     });
     const std::pair<const char *, int> single[] = {{"set", 0}, {"clear", 1}, {"toggle", 2}};
-    for (const auto &[name, kind] : single) {
+    for (const auto &entry : single) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &kind = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
         bit.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);

@@ -146,7 +146,9 @@ void installFmt(Vm &vm)
     ModuleBuilder fmt(vm, QStringLiteral("fmt"));
     const std::pair<const char *, std::pair<int, const char *>> bases[] = {
         {"hex", {16, "0x"}}, {"bin", {2, "0b"}}, {"oct", {8, "0o"}}};
-    for (const auto &[name, base] : bases) {
+    for (const auto &entry : bases) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &base = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("fmt.") + QLatin1String(name);
         const int radix = base.first;
         const QString prefix = QLatin1String(base.second);

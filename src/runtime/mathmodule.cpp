@@ -34,7 +34,9 @@ void installMath(Vm &vm)
         {"sinh", [](double x) { return std::sinh(x); }},   {"cosh", [](double x) { return std::cosh(x); }},
         {"tanh", [](double x) { return std::tanh(x); }},
     };
-    for (const auto &[name, fn] : unary) {
+    for (const auto &entry : unary) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &fn = entry.second; // structured bindings in a lambda
         const QString qname = QLatin1String(name);
         math.function(qname, [qname, fn](Vm &, std::vector<Value> &args, int line) {
             Builtins::expectArgs(args, 1, 1, QStringLiteral("math.") + qname, line);
@@ -45,7 +47,9 @@ void installMath(Vm &vm)
         {"floor", [](double x) { return std::floor(x); }}, {"ceil", [](double x) { return std::ceil(x); }},
         {"round", [](double x) { return std::round(x); }}, {"trunc", [](double x) { return std::trunc(x); }},
     };
-    for (const auto &[name, fn] : rounding) {
+    for (const auto &entry : rounding) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &fn = entry.second; // structured bindings in a lambda
         const QString qname = QLatin1String(name);
         math.function(qname, [qname, fn](Vm &, std::vector<Value> &args, int line) {
             Builtins::expectArgs(args, 1, 1, QStringLiteral("math.") + qname, line);

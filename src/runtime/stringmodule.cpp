@@ -44,7 +44,9 @@ void installString(Vm &vm)
     const std::pair<const char *, int> predicates[] = {
         {"startswith", 0}, {"startsWith", 0}, {"endswith", 1}, {"endsWith", 1},
         {"includes", 2}, {"contains", 2}};
-    for (const auto &[name, kind] : predicates) {
+    for (const auto &entry : predicates) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &kind = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("string.") + QLatin1String(name);
         string.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);

@@ -127,7 +127,9 @@ void installTime(Vm &vm, NativeFunction::Function sleep)
         // 0 = Sunday .. 6 = Saturday (Qt counts Monday 1 .. Sunday 7).
         {"weekday", [](const QDateTime &t) { return qint64(t.date().dayOfWeek() % 7); }},
     };
-    for (const auto &[name, component] : components) {
+    for (const auto &entry : components) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &component = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("time.") + QLatin1String(name);
         time.function(QLatin1String(name), [full, component](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 0, 1, full, line);
@@ -135,7 +137,9 @@ void installTime(Vm &vm, NativeFunction::Function sleep)
         });
     }
     const std::pair<const char *, const char *> texts[] = {{"date", "yyyy-MM-dd"}, {"time", "HH:mm:ss"}};
-    for (const auto &[name, format] : texts) {
+    for (const auto &entry : texts) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &format = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("time.") + QLatin1String(name);
         const QString qtFormat = QLatin1String(format);
         time.function(QLatin1String(name), [full, qtFormat](Vm &, std::vector<Value> &args, int line) {

@@ -50,7 +50,9 @@ void installTypes(Vm &vm)
         {"isFunction", [](const Value &v) { return v.isCallable(); }},
         {"isCallable", [](const Value &v) { return v.isCallable(); }},
     };
-    for (const auto &[name, predicate] : predicates) {
+    for (const auto &entry : predicates) {
+        const auto &name = entry.first; // named variables: clang 14 cannot capture
+        const auto &predicate = entry.second; // structured bindings in a lambda
         const QString qname = QLatin1String(name);
         define(qname, [qname, predicate](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 1, 1, qname, line);
