@@ -13,6 +13,8 @@ Rectangle {
     required property TimerFilterModel filterModel
     //! Now on the steady clock, ms; drives every row's countdown.
     property real now
+    //! A line about the connection to an attached process, or empty.
+    property string statusText
 
     color: Theme.background
 
@@ -36,7 +38,9 @@ Rectangle {
                     color: Theme.text
                 }
                 Text {
-                    text: "live inspector · updates 10× a second"
+                    objectName: "statusText"
+                    text: view.statusText.length ? view.statusText
+                                                 : "live inspector · updates 10× a second"
                     font.pixelSize: 12
                     color: Theme.muted
                 }

@@ -8,6 +8,8 @@ Window {
 
     required property TimerListModel timerModel
     required property TimerFilterModel filterModel
+    //! A line about the connection (havel-inspector --attach), or empty.
+    property string statusText
 
     //! Now on the steady clock, ms. The rows compute their countdowns from it.
     property real now: timerModel.steadyNowMs()
@@ -38,5 +40,6 @@ Window {
         timerModel: window.timerModel
         filterModel: window.filterModel
         now: window.now
+        statusText: window.statusText
     }
 }

@@ -30,6 +30,21 @@ InspectorWindow::InspectorWindow(TimerManager *manager, QObject *parent)
     m_filterModel->setSourceModel(m_model.get());
 }
 
+InspectorWindow::InspectorWindow(TimerSource *source, QObject *parent)
+    : QObject(parent),
+      m_model(std::make_unique<TimerListModel>(source)),
+      m_filterModel(std::make_unique<TimerFilterModel>())
+{
+    m_filterModel->setSourceModel(m_model.get());
+}
+
+void InspectorWindow::setStatusText(const QString &text)
+{
+    m_statusText = text;
+    if (m_window)
+        m_window->setProperty("statusText", text);
+}
+
 InspectorWindow::~InspectorWindow()
 {
     // The window's items hold the models: destroy it, then its engine, before them.
@@ -55,6 +70,7 @@ bool InspectorWindow::show()
     std::unique_ptr<QObject> root(component.createWithInitialProperties({
             {QStringLiteral("timerModel"), QVariant::fromValue(m_model.get())},
             {QStringLiteral("filterModel"), QVariant::fromValue(m_filterModel.get())},
+            {QStringLiteral("statusText"), m_statusText},
     }));
     if (!root) {
         m_error = QStringLiteral("InspectorWindow::show: cannot load %1: %2")

@@ -1,6 +1,10 @@
 #include "timerlistmodel.h"
 
+#include "managertimersource.h"
+#include "timerhistorymodel.h"
 #include "timermanager.h"
+
+#include <QtCore/QDateTime>
 
 #include <algorithm>
 
@@ -41,12 +45,21 @@ constexpr int kDefaultPollIntervalMs = 100;
 } // namespace
 
 TimerListModel::TimerListModel(TimerManager *manager, QObject *parent)
-    : QAbstractListModel(parent), m_manager(manager)
+    : TimerListModel(static_cast<TimerSource *>(nullptr), parent)
+{
+    m_ownedSource = std::make_unique<ManagerTimerSource>(manager);
+    m_source = m_ownedSource.get();
+}
+
+TimerListModel::TimerListModel(TimerSource *source, QObject *parent)
+    : QAbstractListModel(parent), m_source(source), m_history(std::make_unique<TimerHistoryModel>())
 {
     m_latenessHistory.reserve(kLatenessHistoryLength);
     connect(&m_pollTimer, &QTimer::timeout, this, &TimerListModel::refresh);
     m_pollTimer.start(kDefaultPollIntervalMs);
     scheduleRefresh();
+    if (source)
+        connect(source, &TimerSource::changed, this, &TimerListModel::scheduleRefresh);
 }
 
 TimerListModel::~TimerListModel() = default;
@@ -218,39 +231,73 @@ double TimerListModel::steadyNowMs() const
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-bool TimerListModel::pause(quint64 id)
+double TimerListModel::busyForMs() const
 {
-    const bool ok = m_manager && m_manager->pauseTimer(id);
+    return m_busyForMs;
+}
+
+QString TimerListModel::busyAt() const
+{
+    return m_busyAt;
+}
+
+TimerHistoryModel *TimerListModel::history() const
+{
+    return m_history.get();
+}
+
+TimerSource *TimerListModel::source() const
+{
+    return m_source;
+}
+
+void TimerListModel::controlled(bool ok)
+{
     scheduleRefresh();
     if (ok)
         Q_EMIT timersControlled();
+}
+
+bool TimerListModel::pause(quint64 id)
+{
+    const bool ok = m_source && m_source->pauseTimer(id);
+    controlled(ok);
     return ok;
 }
 
 bool TimerListModel::resume(quint64 id)
 {
-    const bool ok = m_manager && m_manager->resumeTimer(id);
-    scheduleRefresh();
-    if (ok)
-        Q_EMIT timersControlled();
+    const bool ok = m_source && m_source->resumeTimer(id);
+    controlled(ok);
     return ok;
 }
 
 bool TimerListModel::stop(quint64 id)
 {
-    const bool ok = m_manager && m_manager->stopTimer(id);
-    scheduleRefresh();
-    if (ok)
-        Q_EMIT timersControlled();
+    const bool ok = m_source && m_source->stopTimer(id);
+    controlled(ok);
     return ok;
 }
 
 int TimerListModel::stopAll()
 {
-    const int stopped = m_manager ? m_manager->cleanupAllTimers() : 0;
-    scheduleRefresh();
-    if (stopped > 0)
-        Q_EMIT timersControlled();
+    QList<TimerId> ids;
+    ids.reserve(qsizetype(m_rows.size()));
+    for (const Row &row : m_rows)
+        ids.append(row.status.id);
+    const int stopped = m_source ? m_source->stopTimers(ids) : 0;
+    controlled(stopped > 0);
+    return stopped;
+}
+
+int TimerListModel::stopTimers(const QVariantList &ids)
+{
+    QList<TimerId> list;
+    list.reserve(ids.size());
+    for (const QVariant &id : ids)
+        list.append(TimerId(id.toDouble()));
+    const int stopped = m_source ? m_source->stopTimers(list) : 0;
+    controlled(stopped > 0);
     return stopped;
 }
 
@@ -268,12 +315,41 @@ void TimerListModel::scheduleRefresh()
 void TimerListModel::refresh()
 {
     m_refreshQueued = false;
-    if (!m_manager) {
+    const qint64 nowNs = steadyNowNs();
+    if (!m_source) {
         clearRows();
         updateStats(0);
+        updateActivity(nowNs);
         return;
     }
-    applySnapshot(m_manager->snapshot(), steadyNowNs());
+    // A source that can tell "nothing new" (a remote one) spares the copy and the diff, unless
+    // some rate still has to decay towards 0.
+    const quint64 serial = m_source->changeSerial();
+    const bool ratesMove = m_firesPerSecond > 0;
+    if (serial == 0 || serial != m_lastSerial || ratesMove || m_pollSeq == 0) {
+        m_lastSerial = serial;
+        applySnapshot(m_source->snapshot(), nowNs);
+    }
+    updateActivity(nowNs);
+    Q_EMIT refreshed();
+}
+
+void TimerListModel::updateActivity(qint64 nowNs)
+{
+    const InterpreterActivity activity = m_source ? m_source->activity() : InterpreterActivity{};
+    const qint64 thresholdNs = duration_cast<nanoseconds>(kBusyThreshold).count();
+    double busyMs = 0;
+    QString at;
+    if (activity.busySinceNs > 0 && nowNs - activity.busySinceNs > thresholdNs) {
+        busyMs = double(nowNs - activity.busySinceNs) / 1e6;
+        if (activity.line > 0)
+            at = QStringLiteral("%1:%2").arg(activity.scriptName).arg(activity.line);
+    }
+    if (busyMs == m_busyForMs && at == m_busyAt)
+        return;
+    m_busyForMs = busyMs;
+    m_busyAt = at;
+    Q_EMIT activityChanged();
 }
 
 void TimerListModel::clearRows()
@@ -350,6 +426,15 @@ void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
             runs.back().second = r;
         else
             runs.emplace_back(r, r);
+    }
+    // The timers that ended go to the history, and their errors stay in the run's count.
+    const QDateTime endedAt = runs.empty() ? QDateTime() : QDateTime::currentDateTime();
+    for (const auto &[first, last] : runs) {
+        for (int r = first; r <= last; ++r) {
+            const TimerStatus &ended = m_rows[size_t(r)].status;
+            m_endedErrors += qint64(ended.errorCount);
+            m_history->timerEnded(ended, endedAt);
+        }
     }
     // Back to front, so that earlier runs keep their row numbers.
     for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
@@ -471,15 +556,26 @@ void TimerListModel::updateStats(double latenessSampleMs)
         errors += qint64(row.status.errorCount);
         worst = std::max(worst, toMs(row.status.maxLateness));
     }
+    errors += m_endedErrors;
+    // An idle window must not redraw: tell the view only about a change it can show. A
+    // lateness history of zeros that gains another zero looks the same as before.
+    const bool historyMoves = latenessSampleMs != 0
+            || std::any_of(m_latenessHistory.cbegin(), m_latenessHistory.cend(),
+                           [](qreal v) { return v != 0; });
+    const bool changed = historyMoves || paused != m_pausedCount || failing != m_failingCount
+            || rate != m_firesPerSecond || errors != m_totalErrors || worst != m_worstLatenessMs
+            || int(m_rows.size()) != m_statsRowCount;
     m_pausedCount = paused;
     m_failingCount = failing;
     m_firesPerSecond = rate;
     m_totalErrors = errors;
     m_worstLatenessMs = worst;
+    m_statsRowCount = int(m_rows.size());
     if (m_latenessHistory.size() >= kLatenessHistoryLength)
         m_latenessHistory.removeFirst();
     m_latenessHistory.append(latenessSampleMs);
-    Q_EMIT statsChanged();
+    if (changed)
+        Q_EMIT statsChanged();
 }
 
 } // namespace havel

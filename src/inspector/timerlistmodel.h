@@ -22,6 +22,7 @@
 // kRateWindow (and kRateSlots polls), timed with the steady clock, never the wall clock.
 #pragma once
 
+#include "timersource.h"
 #include "timertypes.h"
 
 #include <QtCore/QAbstractListModel>
@@ -31,10 +32,12 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <vector>
 
 namespace havel {
 
+class TimerHistoryModel;
 class TimerManager;
 
 //! The live timers of a TimerManager, one row per timer in creation order, refreshed by polling.
@@ -53,6 +56,9 @@ class TimerListModel : public QAbstractListModel
     Q_PROPERTY(int failingCount READ failingCount NOTIFY statsChanged)
     Q_PROPERTY(QList<qreal> latenessHistory READ latenessHistory NOTIFY statsChanged)
     Q_PROPERTY(double worstLatenessMs READ worstLatenessMs NOTIFY statsChanged)
+    Q_PROPERTY(double busyForMs READ busyForMs NOTIFY activityChanged)
+    Q_PROPERTY(QString busyAt READ busyAt NOTIFY activityChanged)
+    Q_PROPERTY(havel::TimerHistoryModel *history READ history CONSTANT)
 
 public:
     enum class Kind { Timeout, Interval };
@@ -91,8 +97,14 @@ public:
     //! How many polls the lateness history keeps (12 s at the default 10 Hz).
     static constexpr int kLatenessHistoryLength = 120;
 
+    //! The interpreter counts as busy once it has been away from its event loop this long.
+    static constexpr std::chrono::milliseconds kBusyThreshold{1000};
+
     //! Observes @p manager (null gives an empty model). Starts polling at once.
     explicit TimerListModel(TimerManager *manager, QObject *parent = nullptr);
+    //! Observes @p source, which must outlive the model or be destroyed with it (it then
+    //! empties itself). Starts polling at once.
+    explicit TimerListModel(TimerSource *source, QObject *parent = nullptr);
     ~TimerListModel() override;
 
     //! Milliseconds between polls; 0 stops automatic polling (tests then call refresh()).
@@ -113,7 +125,7 @@ public:
     int pausedCount() const;
     //! Sum of the live timers' fires/s.
     double firesPerSecond() const;
-    //! Sum of the live timers' error counts.
+    //! Errors over the whole run: the live timers' error counts plus those of ended timers.
     qint64 totalErrors() const;
     //! How many live timers have thrown at least once.
     int failingCount() const;
@@ -122,6 +134,16 @@ public:
     QList<qreal> latenessHistory() const;
     //! The worst maxLateness (ms) of the live timers.
     double worstLatenessMs() const;
+
+    //! How long the interpreter has been away from its event loop, if longer than
+    //! kBusyThreshold; else 0.
+    double busyForMs() const;
+    //! Where it is busy: "demo.hv:12", or empty.
+    QString busyAt() const;
+    //! The timers that ended while observed, newest first.
+    TimerHistoryModel *history() const;
+    //! The source the model reads.
+    TimerSource *source() const;
 
     //! Now on the steady clock, in the ms units of NextDueMsRole.
     Q_INVOKABLE double steadyNowMs() const;
@@ -132,8 +154,10 @@ public:
     Q_INVOKABLE bool resume(quint64 id);
     //! Stops timer @p id; its row goes away on the next event loop turn.
     Q_INVOKABLE bool stop(quint64 id);
-    //! Stops every timer of the manager (cleanupAllTimers()); returns how many it stopped.
+    //! Stops every timer shown (the rows this model has); returns how many it asked to stop.
     Q_INVOKABLE int stopAll();
+    //! Stops the timers @p ids (numbers, as QML passes them); returns how many it asked to stop.
+    Q_INVOKABLE int stopTimers(const QVariantList &ids);
 
 public Q_SLOTS:
     //! Polls the manager now and applies the difference to the rows.
@@ -144,8 +168,12 @@ Q_SIGNALS:
     //! A pause, resume, stop or "stop all" from this model reached the manager. The owner of
     //! the timers (the script host) may need to know: nothing else tells it.
     void timersControlled();
-    //! The header figures changed; emitted at most once per poll.
+    //! The header figures changed; emitted at most once per poll, and only on a change.
     void statsChanged();
+    //! A poll has been applied (whether or not anything changed).
+    void refreshed();
+    //! busyForMs or busyAt changed.
+    void activityChanged();
 
 private:
     struct Row
@@ -167,8 +195,12 @@ private:
     void emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed);
     void clearRows();
     void updateStats(double latenessSampleMs);
+    void updateActivity(qint64 nowNs);
+    void controlled(bool ok);
 
-    QPointer<TimerManager> m_manager;
+    std::unique_ptr<TimerSource> m_ownedSource; // with the TimerManager constructor
+    QPointer<TimerSource> m_source;
+    std::unique_ptr<TimerHistoryModel> m_history;
     QTimer m_pollTimer;
     bool m_refreshQueued = false;
 
@@ -180,6 +212,11 @@ private:
     int m_failingCount = 0;
     double m_firesPerSecond = 0;
     qint64 m_totalErrors = 0;
+    qint64 m_endedErrors = 0; // errors of timers that ended while observed
+    quint64 m_lastSerial = 0; // the source's changeSerial() at the last full poll
+    double m_busyForMs = 0;
+    QString m_busyAt;
+    int m_statsRowCount = -1; // liveCount at the last statsChanged
     double m_worstLatenessMs = 0;
     QList<qreal> m_latenessHistory;
 };

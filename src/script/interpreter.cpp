@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -69,15 +70,28 @@ Value mulInts(qint64 a, qint64 b)
     return r;
 }
 
+//! Now on the steady clock, for ScriptProbe.
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+}
+
 } // namespace
 
 Interpreter::ExecutionScope::ExecutionScope(Interpreter *interpreter) : m_interpreter(interpreter)
 {
     ++m_interpreter->m_executionDepth;
+    // Script code runs from an event loop (the thread's, or a nested one of sleep()): the
+    // interpreter has left its loop now.
+    m_interpreter->m_probe->busySinceNs.store(steadyNs(), std::memory_order_relaxed);
 }
 
 Interpreter::ExecutionScope::~ExecutionScope()
 {
+    // Back to the event loop this scope was entered from.
+    m_interpreter->m_probe->busySinceNs.store(0, std::memory_order_relaxed);
     if (--m_interpreter->m_executionDepth == 0 && m_interpreter->m_finishPending)
         QMetaObject::invokeMethod(m_interpreter, "completeFinish", Qt::QueuedConnection);
 }
@@ -282,7 +296,9 @@ void Interpreter::runNestedLoop(qint64 timeoutMs, const std::function<bool()> &d
         timer.start(int(std::min<qint64>(timeoutMs, std::numeric_limits<int>::max())));
     }
     m_loops.push_back({&loop, done});
+    m_probe->busySinceNs.store(0, std::memory_order_relaxed); // waiting, not busy
     loop.exec();
+    m_probe->busySinceNs.store(steadyNs(), std::memory_order_relaxed);
     // Loops nest strictly, so this loop is the last entry.
     m_loops.pop_back();
     checkStop();
@@ -392,6 +408,7 @@ Interpreter::Flow Interpreter::execute(const Stmt &stmt, const EnvPtr &env)
         fail(stmt.line, QStringLiteral("Stack overflow."));
     checkStop();
     maybeCollect();
+    m_probe->line.store(stmt.line, std::memory_order_relaxed);
     switch (stmt.kind) {
     case Stmt::Kind::Expression:
         evaluate(*static_cast<const ExpressionStmt &>(stmt).expr, env);

@@ -18,6 +18,7 @@
 #include "environment.h"
 #include "heap.h"
 #include "runtimeerror.h"
+#include "scriptprobe.h"
 #include "value.h"
 
 #include <QtCore/QObject>
@@ -63,6 +64,9 @@ public:
     void setExitWhenDone(bool on) { m_exitWhenDone = on; }
     //! Where print() and error reports go; stdout and stderr by default.
     void setOutput(Output out, Output err);
+    //! Where to publish the current line and busy time for observers (see ScriptProbe);
+    //! must outlive the interpreter. By default a probe of its own that nobody reads.
+    void setProbe(ScriptProbe *probe) { m_probe = probe; }
     //! The deepest script call nesting before "Stack overflow." (default 1000).
     void setMaxCallDepth(int depth) { m_maxCallDepth = depth; }
 
@@ -181,6 +185,8 @@ private:
 
     // Declared first so that it is destroyed last: every value below may own heap objects.
     Heap m_heap;
+    ScriptProbe m_ownProbe;
+    ScriptProbe *m_probe = &m_ownProbe;
     TimerManager *const m_timerManager;
     std::unique_ptr<TimerBindings> m_timers;
     std::vector<std::unique_ptr<Program>> m_programs; // closures point into these

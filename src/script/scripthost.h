@@ -7,6 +7,8 @@
 // script never blocks it.
 #pragma once
 
+#include "scriptprobe.h"
+
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
@@ -41,6 +43,12 @@ public:
     //! from any thread.
     TimerManager *timerManager() const { return m_timers.get(); }
 
+    //! The interpreter's current line and busy time, readable from any thread (the
+    //! inspector's "interpreter busy for 10 s at demo.hv:12"). Valid for the host's lifetime.
+    const ScriptProbe &probe() const { return m_probe; }
+    //! The name given to start(), which labels the timers.
+    QString scriptName() const { return m_scriptName; }
+
     //! Starts running @p source; @p scriptName labels its timers. Call once.
     void start(const QString &source, const QString &scriptName, bool exitWhenDone);
     //! Ends the run as soon as possible with @p exitCode (SIGINT, SIGTERM, a closed window).
@@ -64,6 +72,8 @@ private:
     std::unique_ptr<QThread> m_thread;
     Interpreter *m_interpreter = nullptr; // lives on m_thread; deleted once it has finished
     QString m_source;                      // written before m_thread starts, read on it
+    QString m_scriptName;
+    ScriptProbe m_probe; // written on m_thread by the interpreter, read anywhere
 };
 
 } // namespace havel::script
