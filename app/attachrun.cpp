@@ -150,7 +150,9 @@ int attach(int &argc, char **argv, const QString &target, const QString &screens
     RemoteTimerSource source;
     InspectorWindow inspector(&source);
     const auto showState = [&] {
-        inspector.setStatusText(source.statusText());
+        inspector.setStatusText(source.statusText(),
+                                source.state() == RemoteTimerSource::State::Ended
+                                        || source.state() == RemoteTimerSource::State::Lost);
         if (inspector.window()) {
             inspector.window()->setTitle(QStringLiteral("%1 (pid %2) \u2014 Havel timer inspector")
                                                  .arg(source.scriptName())

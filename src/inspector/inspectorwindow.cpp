@@ -38,11 +38,14 @@ InspectorWindow::InspectorWindow(TimerSource *source, QObject *parent)
     m_filterModel->setSourceModel(m_model.get());
 }
 
-void InspectorWindow::setStatusText(const QString &text)
+void InspectorWindow::setStatusText(const QString &text, bool alert)
 {
     m_statusText = text;
-    if (m_window)
+    m_statusAlert = alert;
+    if (m_window) {
         m_window->setProperty("statusText", text);
+        m_window->setProperty("statusAlert", alert);
+    }
 }
 
 InspectorWindow::~InspectorWindow()
@@ -71,6 +74,7 @@ bool InspectorWindow::show()
             {QStringLiteral("timerModel"), QVariant::fromValue(m_model.get())},
             {QStringLiteral("filterModel"), QVariant::fromValue(m_filterModel.get())},
             {QStringLiteral("statusText"), m_statusText},
+            {QStringLiteral("statusAlert"), m_statusAlert},
     }));
     if (!root) {
         m_error = QStringLiteral("InspectorWindow::show: cannot load %1: %2")

@@ -96,8 +96,8 @@ public:
     //! The unfiltered model the window shows.
     TimerListModel *model() const;
     //! A line the window shows above the table ("attached to demo.hv (pid 42)", "... has
-    //! ended"); empty hides it. May be set before show().
-    void setStatusText(const QString &text);
+    //! ended"); empty hides it. @p alert shows it as bad news. May be set before show().
+    void setStatusText(const QString &text, bool alert = false);
 
     //! Call before constructing QGuiApplication. Empty if a window can be opened (a display is
     //! set, or QT_QPA_PLATFORM names a platform that needs none, such as offscreen); otherwise
@@ -119,6 +119,7 @@ private:
     std::unique_ptr<QQuickWindow> m_window;
     QString m_error;
     QString m_statusText;
+    bool m_statusAlert = false;
 };
 
 } // namespace havel

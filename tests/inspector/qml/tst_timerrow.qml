@@ -60,8 +60,13 @@ Item {
                 { tag: "timeout", props: { kind: TimerListModel.Timeout, intervalMs: 5000,
                                            nextDueMs: 3400, now: 1000 },
                   texts: { scheduleText: "once · 5.0 s", "countdown/countdownText": "in 2.4 s" } },
-                { tag: "overdue", props: { nextDueMs: 1000, now: 1200 },
-                  texts: { "countdown/countdownText": "in 0 µs" } },
+                { tag: "just due", props: { nextDueMs: 1000, now: 1200 },
+                  texts: { "countdown/countdownText": "due now" } },
+                { tag: "overdue", props: { nextDueMs: 1000, now: 11200 },
+                  texts: { "countdown/countdownText": "overdue 10.2 s" } },
+                { tag: "running", props: { kind: TimerListModel.Timeout, fireCount: 1,
+                                           nextDueMs: 1000, now: 11200 },
+                  texts: { "countdown/countdownText": "running callback" } },
                 { tag: "paused", props: { timerState: TimerListModel.Paused, remainingMs: 1500,
                                           intervalMs: 2000 },
                   texts: { stateText: "Paused", "countdown/countdownText": "paused · 1.5 s",
@@ -99,6 +104,33 @@ Item {
         function test_countdownProgress(data) {
             const row = makeRow(data.props)
             fuzzyCompare(child(row, "countdown").progress, data.progress, 1e-9)
+        }
+
+        function test_overdueIsRed() {
+            const late = makeRow({ nextDueMs: 1000, now: 11200 })
+            verify(late.overdue)
+            verify(Qt.colorEqual(child(late, "countdown/countdownText").color, Theme.error))
+            const onTime = makeRow({ nextDueMs: 1000, now: 1100, y: 60 })
+            verify(!onTime.overdue)
+            verify(!Qt.colorEqual(child(onTime, "countdown/countdownText").color, Theme.error))
+        }
+
+        //! The clock's next tick is the next moment the row looks different.
+        function test_msUntilChange_data() {
+            return [
+                { tag: "paused", props: { timerState: TimerListModel.Paused }, t: 0, min: Infinity, max: Infinity },
+                { tag: "hourly, far", props: { intervalMs: 3600000, nextDueMs: 3000000 }, t: 0, min: 1, max: 1001 },
+                { tag: "10 h timeout", props: { kind: TimerListModel.Timeout, intervalMs: 36000000,
+                                                nextDueMs: 36000000 }, t: 0, min: 1, max: 60001 },
+                { tag: "fast", props: { intervalMs: 50, nextDueMs: 30 }, t: 0, min: 1, max: 17 },
+                { tag: "due", props: { nextDueMs: 1000 }, t: 1100, min: 149, max: 151 },
+            ]
+        }
+
+        function test_msUntilChange(data) {
+            const row = makeRow(data.props)
+            const wait = row.msUntilChange(data.t)
+            verify(wait >= data.min && wait <= data.max, data.tag + ": " + wait)
         }
 
         function test_failingRowStandsOut() {
