@@ -54,7 +54,7 @@ Item {
               : bar.running ? "running callback"
               : bar.overdue ? "overdue " + Format.duration(-bar.remainingMs)
               : bar.remainingMs <= 0 ? "due now"
-              : "in " + Format.duration(bar.remainingMs)
+              : "in " + Format.countdown(bar.remainingMs)
         font.pixelSize: 11
         font.family: Theme.monoFamily
         font.weight: bar.overdue ? Font.Bold : Font.Normal

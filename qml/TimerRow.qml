@@ -61,8 +61,8 @@ Rectangle {
                 return Theme.overdueAfterMs - late
             return late < 60000 ? 100 - (late % 100) : 1000 - (late % 1000)
         }
-        // The countdown text, at the resolution Format.duration shows r with.
-        let step = r < 1000 ? 16 : r < 60000 ? (r % 100) : r < 3600000 ? (r % 1000) : (r % 60000)
+        // The countdown text, at the resolution Format.countdown shows r with.
+        let step = r < 1000 ? 16 : r < 60000 ? (r % 100) : (r % 60000)
         // The bar's next whole pixel.
         const msPerPixel = intervalMs / Math.max(1, countdown.trackWidth)
         if (intervalMs > 0)

@@ -56,6 +56,7 @@ TimerListModel::TimerListModel(TimerSource *source, QObject *parent)
 {
     m_latenessHistory.reserve(kLatenessHistoryLength);
     connect(&m_pollTimer, &QTimer::timeout, this, &TimerListModel::refresh);
+    m_pollIntervalMs = kDefaultPollIntervalMs;
     m_pollTimer.start(kDefaultPollIntervalMs);
     scheduleRefresh();
     if (source)
@@ -66,18 +67,37 @@ TimerListModel::~TimerListModel() = default;
 
 int TimerListModel::pollInterval() const
 {
-    return m_pollTimer.isActive() ? m_pollTimer.interval() : 0;
+    return m_pollIntervalMs;
 }
 
 void TimerListModel::setPollInterval(int ms)
 {
-    if (ms == pollInterval())
+    ms = std::max(0, ms);
+    if (ms == m_pollIntervalMs)
         return;
+    m_pollIntervalMs = ms;
+    m_quietPolls = 0;
     if (ms > 0)
         m_pollTimer.start(ms);
     else
         m_pollTimer.stop();
     Q_EMIT pollIntervalChanged();
+}
+
+void TimerListModel::adaptPolling(bool changed)
+{
+    // Idle timers change nothing between polls, yet copying and diffing 10,000 of them ten
+    // times a second would be most of an idle window's cost. After kQuietPollsBeforeBackoff
+    // polls without a change, poll kBackoffFactor times less often; the first change (or an
+    // action from the window) brings the normal pace back.
+    if (m_pollIntervalMs <= 0)
+        return;
+    m_quietPolls = changed ? 0 : m_quietPolls + 1;
+    const int wanted = m_quietPolls >= kQuietPollsBeforeBackoff
+            ? std::min(kBackoffMaxMs, m_pollIntervalMs * kBackoffFactor)
+            : m_pollIntervalMs;
+    if (m_pollTimer.interval() != wanted)
+        m_pollTimer.start(wanted);
 }
 
 int TimerListModel::rowCount(const QModelIndex &parent) const
@@ -253,6 +273,8 @@ TimerSource *TimerListModel::source() const
 
 void TimerListModel::controlled(bool ok)
 {
+    m_quietPolls = 0; // the user acts: follow at the normal pace
+    adaptPolling(true);
     scheduleRefresh();
     if (ok)
         Q_EMIT timersControlled();
@@ -326,15 +348,17 @@ void TimerListModel::refresh()
     // some rate still has to decay towards 0.
     const quint64 serial = m_source->changeSerial();
     const bool ratesMove = m_firesPerSecond > 0;
+    bool changed = false;
     if (serial == 0 || serial != m_lastSerial || ratesMove || m_pollSeq == 0) {
         m_lastSerial = serial;
-        applySnapshot(m_source->snapshot(), nowNs);
+        changed = applySnapshot(m_source->snapshot(), nowNs);
     }
-    updateActivity(nowNs);
+    changed |= updateActivity(nowNs);
+    adaptPolling(changed || m_busyForMs > 0);
     Q_EMIT refreshed();
 }
 
-void TimerListModel::updateActivity(qint64 nowNs)
+bool TimerListModel::updateActivity(qint64 nowNs)
 {
     const InterpreterActivity activity = m_source ? m_source->activity() : InterpreterActivity{};
     const qint64 thresholdNs = duration_cast<nanoseconds>(kBusyThreshold).count();
@@ -346,10 +370,11 @@ void TimerListModel::updateActivity(qint64 nowNs)
             at = QStringLiteral("%1:%2").arg(activity.scriptName).arg(activity.line);
     }
     if (busyMs == m_busyForMs && at == m_busyAt)
-        return;
+        return false;
     m_busyForMs = busyMs;
     m_busyAt = at;
     Q_EMIT activityChanged();
+    return true;
 }
 
 void TimerListModel::clearRows()
@@ -361,8 +386,10 @@ void TimerListModel::clearRows()
     endRemoveRows();
 }
 
-void TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
+bool TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
 {
+    const size_t rowsBefore = m_rows.size();
+    const qsizetype historyBefore = m_history->rowCount();
     ++m_pollSeq;
     m_pollTimesNs[m_pollSeq % kRateSlots] = nowNs;
 
@@ -408,7 +435,9 @@ void TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
         it = runEnd;
     }
     emitChangedRanges(changed);
-    updateStats(latenessSampleMs);
+    const bool statsMoved = updateStats(latenessSampleMs);
+    return !changed.empty() || statsMoved || m_rows.size() != rowsBefore
+            || m_history->rowCount() != historyBefore;
 }
 
 void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
@@ -542,7 +571,7 @@ void TimerListModel::emitChangedRanges(const std::vector<std::pair<int, quint32>
         Q_EMIT dataChanged(index(range.first), index(range.last), rolesOf(range.roles));
 }
 
-void TimerListModel::updateStats(double latenessSampleMs)
+bool TimerListModel::updateStats(double latenessSampleMs)
 {
     int paused = 0;
     int failing = 0;
@@ -576,6 +605,7 @@ void TimerListModel::updateStats(double latenessSampleMs)
     m_latenessHistory.append(latenessSampleMs);
     if (changed)
         Q_EMIT statsChanged();
+    return changed;
 }
 
 } // namespace havel

@@ -94,6 +94,11 @@ public:
     static constexpr std::chrono::milliseconds kRateWindow{2000};
     //! ... and over at most this many polls.
     static constexpr int kRateSlots = 24;
+    //! After this many polls in a row without a change, polling slows down ...
+    static constexpr int kQuietPollsBeforeBackoff = 20;
+    //! ... to this many times the poll interval, but no slower than kBackoffMaxMs.
+    static constexpr int kBackoffFactor = 10;
+    static constexpr int kBackoffMaxMs = 1000;
     //! How many polls the lateness history keeps (12 s at the default 10 Hz).
     static constexpr int kLatenessHistoryLength = 120;
 
@@ -108,6 +113,8 @@ public:
     ~TimerListModel() override;
 
     //! Milliseconds between polls; 0 stops automatic polling (tests then call refresh()).
+    //! While nothing changes for kQuietPollsBeforeBackoff polls, the model polls
+    //! kBackoffFactor times less often (at most kBackoffMaxMs apart) until something does.
     int pollInterval() const;
     void setPollInterval(int ms);
 
@@ -186,7 +193,7 @@ private:
     };
 
     void scheduleRefresh();
-    void applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
+    bool applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
     void removeVanishedRows(const std::vector<TimerStatus> &timers);
     void insertTimerRows(int row, std::vector<TimerStatus>::iterator first,
                          std::vector<TimerStatus>::iterator last);
@@ -194,14 +201,17 @@ private:
     double fireRate(const Row &row, qint64 nowNs) const;
     void emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed);
     void clearRows();
-    void updateStats(double latenessSampleMs);
-    void updateActivity(qint64 nowNs);
+    bool updateStats(double latenessSampleMs);
+    bool updateActivity(qint64 nowNs);
+    void adaptPolling(bool changed);
     void controlled(bool ok);
 
     std::unique_ptr<TimerSource> m_ownedSource; // with the TimerManager constructor
     QPointer<TimerSource> m_source;
     std::unique_ptr<TimerHistoryModel> m_history;
     QTimer m_pollTimer;
+    int m_pollIntervalMs = 0; // as set; the timer runs slower while nothing changes
+    int m_quietPolls = 0;     // polls in a row that changed nothing
     bool m_refreshQueued = false;
 
     std::vector<Row> m_rows; // in id order, as the snapshot

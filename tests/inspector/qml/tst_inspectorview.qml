@@ -117,6 +117,8 @@ Item {
                 fixture.startInterval(60000, "keep.hv:" + i)
             tryCompare(list, "count", 3)
             const confirm = findChild(view, "confirmStop")
+            tryCompare(findChild(view, "stopAllButton"), "enabled", true)
+            waitForRendering(view)
             mouseClick(findChild(view, "stopAllButton"))
             tryCompare(confirm, "opened", true)
             // The safe answer has the focus: Space or Return on it cancels.

@@ -119,7 +119,7 @@ Item {
         function test_msUntilChange_data() {
             return [
                 { tag: "paused", props: { timerState: TimerListModel.Paused }, t: 0, min: Infinity, max: Infinity },
-                { tag: "hourly, far", props: { intervalMs: 3600000, nextDueMs: 3000000 }, t: 0, min: 1, max: 1001 },
+                { tag: "hourly, far", props: { intervalMs: 3600000, nextDueMs: 3000000 }, t: 0, min: 1, max: 60001 },
                 { tag: "10 h timeout", props: { kind: TimerListModel.Timeout, intervalMs: 36000000,
                                                 nextDueMs: 36000000 }, t: 0, min: 1, max: 60001 },
                 { tag: "fast", props: { intervalMs: 50, nextDueMs: 30 }, t: 0, min: 1, max: 17 },
