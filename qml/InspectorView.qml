@@ -260,6 +260,12 @@ Rectangle {
                     filterModel: view.filterModel
                 }
                 ColumnHeader {
+                    Layout.preferredWidth: Theme.colMode
+                    text: "MODE"
+                    role: TimerListModel.ModeRole
+                    filterModel: view.filterModel
+                }
+                ColumnHeader {
                     Layout.preferredWidth: Theme.colSchedule
                     text: "SCHEDULE"
                     role: TimerListModel.IntervalMsRole
@@ -352,7 +358,7 @@ Rectangle {
                 Keys.onSpacePressed: {
                     const row = currentItem
                     if (row)
-                        row.paused ? view.timerModel.resume(row.timerId) : view.timerModel.pause(row.timerId)
+                        row.userPaused ? view.timerModel.resume(row.timerId) : view.timerModel.pause(row.timerId)
                 }
                 Keys.onDeletePressed: {
                     if (currentItem)

@@ -27,6 +27,8 @@ Rectangle {
     required property real maxLatenessMs
     required property real lastCallbackMs
     required property real maxCallbackMs
+    required property int pauseReasons
+    required property string mode
 
     //! The model the actions call into.
     property TimerListModel timerModel
@@ -41,6 +43,12 @@ Rectangle {
     property bool listFocused: false
 
     readonly property bool paused: timerState === TimerListModel.Paused
+    //! The user's own pause (the script's h.pause() or the inspector's Pause); Resume clears
+    //! only this one, so a timer outside its mode stays paused.
+    readonly property bool userPaused: (pauseReasons & TimerListModel.PausedByUser) !== 0
+    readonly property bool modePaused: (pauseReasons & TimerListModel.PausedByMode) !== 0
+    //! "mode gaming", "user, mode gaming" or "" (paused by the user alone, or active).
+    readonly property string pausedWhy: modePaused ? (userPaused ? "user, " : "") + "mode " + mode : ""
     readonly property bool failing: errorCount > 0
     //! Time to the next fire, ms; negative once due (frozen while paused).
     readonly property real countdownMs: paused ? remainingMs : nextDueMs - now
@@ -200,6 +208,14 @@ Rectangle {
             elide: Text.ElideMiddle
         }
         Text {
+            objectName: "modeText"
+            Layout.preferredWidth: Theme.colMode
+            text: row.mode.length ? row.mode : "–"
+            font.pixelSize: 12
+            color: row.modePaused ? Theme.paused : row.mode.length ? Theme.text : Theme.muted
+            elide: Text.ElideRight
+        }
+        Text {
             objectName: "scheduleText"
             Layout.preferredWidth: Theme.colSchedule
             text: Format.schedule(row.kind === TimerListModel.Interval, row.intervalMs)
@@ -216,6 +232,7 @@ Rectangle {
             paused: row.paused
             overdue: row.overdue
             running: row.running
+            pausedWhy: row.pausedWhy
         }
         Text {
             objectName: "firesText"
@@ -284,10 +301,10 @@ Rectangle {
             ActionButton {
                 objectName: "pauseButton"
                 width: 74
-                text: row.paused ? "Resume" : "Pause"
-                tint: row.paused ? Theme.active : Theme.paused
-                onClicked: row.paused ? row.timerModel.resume(row.timerId)
-                                      : row.timerModel.pause(row.timerId)
+                text: row.userPaused ? "Resume" : "Pause"
+                tint: row.userPaused ? Theme.active : Theme.paused
+                onClicked: row.userPaused ? row.timerModel.resume(row.timerId)
+                                          : row.timerModel.pause(row.timerId)
             }
         }
     }

@@ -20,6 +20,7 @@ bool startsDescending(int role)
     case Roles::NextDueMsRole:
     case Roles::RemainingMsRole:
     case Roles::LastErrorRole:
+    case Roles::ModeRole:
         return false;
     default:
         return true;
@@ -90,6 +91,7 @@ bool TimerFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &source
     };
     const QString id = index.data(Roles::IdRole).toString();
     return contains(index.data(Roles::LabelRole).toString())
+            || contains(index.data(Roles::ModeRole).toString())
             || contains(index.data(Roles::LastErrorRole).toString())
             || contains(enumKey<TimerListModel::Kind>(index.data(Roles::KindRole)))
             || contains(enumKey<TimerListModel::State>(index.data(Roles::StateRole)))
@@ -122,7 +124,7 @@ bool TimerFilterModel::lessThan(const QModelIndex &left, const QModelIndex &righ
             role = Roles::RemainingMsRole;
     }
     int order = 0;
-    if (role == Roles::LabelRole || role == Roles::LastErrorRole) {
+    if (role == Roles::LabelRole || role == Roles::LastErrorRole || role == Roles::ModeRole) {
         order = left.data(role).toString().compare(right.data(role).toString(),
                                                    Qt::CaseInsensitive);
     } else if (timers) {

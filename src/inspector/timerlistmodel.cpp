@@ -130,6 +130,10 @@ QVariant TimerListModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(s.errorCount);
     case LastErrorRole:
         return s.lastError;
+    case ModeRole:
+        return s.mode;
+    case PauseReasonsRole:
+        return int(s.pauseReasons);
     case NextDueMsRole:
     case RemainingMsRole:
     case FiresPerSecondRole:
@@ -163,6 +167,8 @@ QHash<int, QByteArray> TimerListModel::roleNames() const
         {MaxLatenessMsRole, "maxLatenessMs"},
         {LastCallbackMsRole, "lastCallbackMs"},
         {MaxCallbackMsRole, "maxCallbackMs"},
+        {PauseReasonsRole, "pauseReasons"},
+        {ModeRole, "mode"},
     };
 }
 
@@ -206,6 +212,8 @@ double TimerListModel::numericValue(int row, int role) const
         return toMs(s.lastCallbackDuration);
     case MaxCallbackMsRole:
         return toMs(s.maxCallbackDuration);
+    case PauseReasonsRole:
+        return double(s.pauseReasons);
     default:
         return 0;
     }
@@ -522,6 +530,8 @@ quint32 TimerListModel::updateRow(Row &row, TimerStatus &&status)
     track(old.lastCallbackDuration, status.lastCallbackDuration, LastCallbackMsRole);
     track(old.maxCallbackDuration, status.maxCallbackDuration, MaxCallbackMsRole);
     track(old.label, std::move(status.label), LabelRole);
+    track(old.pauseReasons, status.pauseReasons, PauseReasonsRole);
+    track(old.mode, std::move(status.mode), ModeRole);
     return roles;
 }
 

@@ -65,6 +65,9 @@ public:
     Q_ENUM(Kind)
     enum class State { Active, Paused };
     Q_ENUM(State)
+    //! The bits of PauseReasonsRole (havel::PauseReason).
+    enum PauseReasonBit { PausedByUser = PauseByUser, PausedByMode = PauseByMode };
+    Q_ENUM(PauseReasonBit)
 
     enum Roles {
         IdRole = Qt::UserRole + 1, //!< TimerId (number)
@@ -83,6 +86,8 @@ public:
         MaxLatenessMsRole,         //!< worst lateness, ms
         LastCallbackMsRole,        //!< duration of the last callback, ms
         MaxCallbackMsRole,         //!< longest callback, ms
+        PauseReasonsRole,          //!< PauseReason bits (user 1, mode 2); 0 while active
+        ModeRole,                  //!< the mode the timer is scoped to, or empty
     };
     Q_ENUM(Roles)
 

@@ -36,6 +36,7 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     TimerOptions coreOptions;
     coreOptions.label = QStringLiteral("%1:%2").arg(m_interpreter.scriptName()).arg(line);
     coreOptions.stopAfterErrors = options.stopAfterErrors;
+    coreOptions.mode = options.mode;
     // The id is known only once the call returns, and the callback cannot run before then:
     // it is delivered to this very thread by a queued call.
     auto idCell = std::make_shared<quint64>(InvalidTimerId);
@@ -55,10 +56,10 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     entry.line = line;
     entry.mode = options.mode;
     entry.ref = options.ref;
-    if (!entry.mode.isEmpty() && entry.mode != m_interpreter.mode()) {
-        entry.modePaused = true;
-        manager.pauseTimer(id);
-    }
+    // Pauses live in the core, with their reasons, so that the inspector's Resume cannot wake
+    // a timer outside its mode and a mode change cannot undo the user's pause.
+    if (!entry.mode.isEmpty() && entry.mode != m_interpreter.mode())
+        manager.pauseTimer(id, PauseByMode);
     m_entries.emplace(id, std::move(entry));
 
     auto handle = std::make_shared<TimerHandle>();
@@ -101,9 +102,7 @@ bool TimerBindings::pause(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    it->second.userPaused = true;
-    if (!it->second.modePaused)
-        m_interpreter.timerManager().pauseTimer(id);
+    m_interpreter.timerManager().pauseTimer(id, PauseByUser);
     m_interpreter.timersChanged();
     return true;
 }
@@ -113,9 +112,7 @@ bool TimerBindings::resume(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    it->second.userPaused = false;
-    if (!it->second.modePaused)
-        m_interpreter.timerManager().resumeTimer(id);
+    m_interpreter.timerManager().resumeTimer(id, PauseByUser);
     m_interpreter.timersChanged();
     return true;
 }
@@ -155,11 +152,12 @@ bool TimerBindings::keepsAlive()
 {
     for (auto it = m_entries.begin(); it != m_entries.end();) {
         // The core may have stopped a timer by itself (its error policy).
-        if (!m_interpreter.timerManager().timerStatus(it->first)) {
+        const auto status = m_interpreter.timerManager().timerStatus(it->first);
+        if (!status) {
             it = m_entries.erase(it);
             continue;
         }
-        if (it->second.ref && !it->second.userPaused && !it->second.modePaused)
+        if (it->second.ref && status->pauseReasons == 0)
             return true;
         ++it;
     }
@@ -172,16 +170,11 @@ void TimerBindings::modeChanged()
     for (auto &[id, entry] : m_entries) {
         if (entry.mode.isEmpty())
             continue;
-        const bool inMode = entry.mode == m_interpreter.mode();
-        if (inMode && entry.modePaused) {
-            entry.modePaused = false;
-            if (!entry.userPaused)
-                manager.resumeTimer(id);
-        } else if (!inMode && !entry.modePaused) {
-            entry.modePaused = true;
-            if (!entry.userPaused)
-                manager.pauseTimer(id);
-        }
+        // Only the mode's own reason changes: a pause by the user (or the inspector) stays.
+        if (entry.mode == m_interpreter.mode())
+            manager.resumeTimer(id, PauseByMode);
+        else
+            manager.pauseTimer(id, PauseByMode);
     }
     m_interpreter.timersChanged();
 }
@@ -278,8 +271,8 @@ void TimerBindings::wait(quint64 id, int line)
 {
     if (std::find(m_running.begin(), m_running.end(), id) != m_running.end())
         Interpreter::fail(line, QStringLiteral("wait: timer %1 cannot wait for itself").arg(id));
-    const auto it = m_entries.find(id);
-    if (it != m_entries.end() && (it->second.userPaused || it->second.modePaused) && !keepsAlive())
+    const auto status = m_entries.count(id) ? m_interpreter.timerManager().timerStatus(id) : std::nullopt;
+    if (status && status->pauseReasons != 0 && !keepsAlive())
         Interpreter::fail(line, QStringLiteral("wait: timer %1 is paused and no other timer could resume it").arg(id));
     m_interpreter.runNestedLoop(-1, [this, id] { return !isLive(id); });
 }

@@ -76,8 +76,8 @@ private:
         int line = 0;
         QString mode;
         bool ref = true;
-        bool userPaused = false;
-        bool modePaused = false;
+        // Paused or not, and why, is asked of the core (TimerStatus::pauseReasons): one truth
+        // for the script, the inspector and the mode rule.
     };
 
     //! A timer fired: runs its callable. Called by the core on the interpreter thread.

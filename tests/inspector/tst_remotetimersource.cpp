@@ -65,6 +65,7 @@ private Q_SLOTS:
     void mirrorsTheTimers();
     void attachAndDetachDuringStorm();
     void remoteActions();
+    void remoteActionsRespectModes();
     void endOfRunAndDeath();
     void codecRoundTripAndGarbage();
 
@@ -298,6 +299,42 @@ void tst_RemoteTimerSource::remoteActions()
     QTRY_COMPARE(m_manager->activeTimerCount(), qsizetype(0));
     QTRY_COMPARE(model.rowCount(), 0);
     QCOMPARE(model.history()->rowCount(), 3); // b, c, a ended while watched
+}
+
+void tst_RemoteTimerSource::remoteActionsRespectModes()
+{
+    // The script layer pauses a timer outside its mode with PauseByMode; the inspector's
+    // Resume (remote here) clears only the user's reason, and the user's pause survives the
+    // mode coming back.
+    publish();
+    havel::TimerOptions options;
+    options.label = QStringLiteral("game.hv:3");
+    options.mode = QStringLiteral("gaming");
+    const TimerId id = m_manager->setInterval(m_thread->context(), 1h, [] {}, options);
+    QVERIFY(m_manager->pauseTimer(id, havel::PauseByMode)); // the script is in another mode
+    RemoteTimerSource source;
+    TimerListModel model(&source);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    source.attach(m_publisher->socketPath());
+    QTRY_COMPARE(model.rowCount(), 1);
+    const auto reasons = [&] { return model.data(model.index(0), TimerListModel::PauseReasonsRole).toInt(); };
+    QCOMPARE(model.data(model.index(0), TimerListModel::ModeRole).toString(), QStringLiteral("gaming"));
+    QCOMPARE(reasons(), int(havel::PauseByMode));
+
+    QVERIFY(model.resume(id)); // Resume outside the mode: nothing to clear, still paused
+    QTRY_COMPARE(m_manager->timerStatus(id)->pauseReasons, havel::PauseReasons(havel::PauseByMode));
+    QCOMPARE(m_manager->timerStatus(id)->state, havel::TimerState::Paused);
+
+    QVERIFY(model.pause(id)); // the user's own pause joins the mode's
+    QTRY_COMPARE(reasons(), int(havel::PauseByUser | havel::PauseByMode));
+    QVERIFY(m_manager->resumeTimer(id, havel::PauseByMode)); // the mode comes back
+    QTRY_COMPARE(reasons(), int(havel::PauseByUser));
+    QCOMPARE(m_manager->timerStatus(id)->state, havel::TimerState::Paused); // the user's pause holds
+    QVERIFY(model.resume(id));
+    QTRY_COMPARE(m_manager->timerStatus(id)->state, havel::TimerState::Active);
+    QTRY_COMPARE(reasons(), 0);
+    QCOMPARE(model.data(model.index(0), TimerListModel::StateRole).value<TimerListModel::State>(),
+             TimerListModel::State::Active);
 }
 
 void tst_RemoteTimerSource::endOfRunAndDeath()

@@ -11,16 +11,17 @@ using namespace std::chrono;
 
 // Bumped whenever the layout changes, so that mismatched builds refuse rather than misread.
 constexpr quint32 kMagic = 0x48564c44; // "HVLD"
-constexpr quint16 kVersion = 1;
+constexpr quint16 kVersion = 2;
 
 void write(QDataStream &out, const TimerStatus &s)
 {
-    out << quint64(s.id) << quint8(s.kind) << quint8(s.state) << qint64(s.interval.count())
+    out << quint64(s.id) << quint8(s.kind) << quint8(s.state) << quint8(s.pauseReasons)
+        << qint64(s.interval.count())
         << qint64(s.remaining.count()) << qint64(s.nextDue.time_since_epoch().count())
         << s.fireCount << s.skippedTicks << s.errorCount << s.lastError
         << qint64(s.lastLateness.count()) << qint64(s.maxLateness.count())
         << qint64(s.lastCallbackDuration.count()) << qint64(s.maxCallbackDuration.count())
-        << s.label;
+        << s.label << s.mode;
 }
 
 bool read(QDataStream &in, TimerStatus *s)
@@ -28,16 +29,18 @@ bool read(QDataStream &in, TimerStatus *s)
     quint64 id = 0;
     quint8 kind = 0;
     quint8 state = 0;
+    quint8 reasons = 0;
     qint64 interval = 0, remaining = 0, nextDue = 0;
     qint64 lastLateness = 0, maxLateness = 0, lastCallback = 0, maxCallback = 0;
-    in >> id >> kind >> state >> interval >> remaining >> nextDue >> s->fireCount
+    in >> id >> kind >> state >> reasons >> interval >> remaining >> nextDue >> s->fireCount
             >> s->skippedTicks >> s->errorCount >> s->lastError >> lastLateness >> maxLateness
-            >> lastCallback >> maxCallback >> s->label;
+            >> lastCallback >> maxCallback >> s->label >> s->mode;
     if (in.status() != QDataStream::Ok || id == InvalidTimerId || kind > 1 || state > 1)
         return false;
     s->id = id;
     s->kind = TimerKind(kind);
     s->state = TimerState(state);
+    s->pauseReasons = reasons;
     s->interval = milliseconds(interval);
     s->remaining = nanoseconds(remaining);
     s->nextDue = steady_clock::time_point(steady_clock::duration(nextDue));
@@ -98,7 +101,7 @@ bool TimerStatusCodec::decode(const QByteArray &bytes, TimerDelta *delta)
 
 bool TimerStatusCodec::differs(const TimerStatus &a, const TimerStatus &b)
 {
-    if (a.state != b.state)
+    if (a.state != b.state || a.pauseReasons != b.pauseReasons || a.mode != b.mode)
         return true;
     if (a.state == TimerState::Paused ? a.remaining != b.remaining : a.nextDue != b.nextDue)
         return true;

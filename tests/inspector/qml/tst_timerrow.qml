@@ -31,7 +31,8 @@ Item {
                 intervalMs: 250, timerState: TimerListModel.Active, nextDueMs: 1000,
                 remainingMs: 0, fireCount: 0, firesPerSecond: 0, skippedTicks: 0,
                 errorCount: 0, lastError: "", lastLatenessMs: 0, maxLatenessMs: 0,
-                lastCallbackMs: 0, maxCallbackMs: 0, now: 900, timerModel: fixture.timerModel
+                lastCallbackMs: 0, maxCallbackMs: 0, pauseReasons: 0, mode: "",
+                now: 900, timerModel: fixture.timerModel
             }
             for (const key in props)
                 values[key] = props[key]
@@ -67,8 +68,18 @@ Item {
                 { tag: "running", props: { kind: TimerListModel.Timeout, fireCount: 1,
                                            nextDueMs: 1000, now: 11200 },
                   texts: { "countdown/countdownText": "running callback" } },
+                { tag: "paused by mode", props: { timerState: TimerListModel.Paused, remainingMs: 1500,
+                                                  pauseReasons: 2, mode: "gaming" },
+                  texts: { stateText: "Paused", modeText: "gaming",
+                           "countdown/countdownText": "paused · mode gaming · 1.5 s",
+                           pauseButton: "Pause" } },
+                { tag: "paused by user and mode", props: { timerState: TimerListModel.Paused,
+                                                           remainingMs: 1500, pauseReasons: 3,
+                                                           mode: "gaming" },
+                  texts: { "countdown/countdownText": "paused · user, mode gaming · 1.5 s",
+                           pauseButton: "Resume" } },
                 { tag: "paused", props: { timerState: TimerListModel.Paused, remainingMs: 1500,
-                                          intervalMs: 2000 },
+                                          intervalMs: 2000, pauseReasons: 1 },
                   texts: { stateText: "Paused", "countdown/countdownText": "paused · 1.5 s",
                            pauseButton: "Resume" } },
                 { tag: "counts", props: { fireCount: 1234567, firesPerSecond: 4.24,
@@ -158,6 +169,7 @@ Item {
 
             // The list would feed the new state back; this lone row gets it by hand.
             row.timerState = TimerListModel.Paused
+            row.pauseReasons = TimerListModel.PausedByUser
             compare(child(row, "pauseButton").text, "Resume")
             mouseClick(child(row, "pauseButton"))
             tryVerify(() => !fixture.isPaused(id))
