@@ -49,8 +49,10 @@ Item {
         anchors.right: parent.right
         anchors.bottom: track.top
         anchors.bottomMargin: 2
-        text: bar.paused ? "paused" + (bar.pausedWhy.length ? " · " + bar.pausedWhy : "")
-                           + " · " + Format.duration(bar.remainingMs)
+        // Why, when it is not only the user: the column is narrow, and the time left matters
+        // less than what will resume it.
+        text: bar.paused ? (bar.pausedWhy.length ? "paused · " + bar.pausedWhy
+                                                 : "paused · " + Format.duration(bar.remainingMs))
               : bar.running ? "running callback"
               : bar.overdue ? "overdue " + Format.duration(-bar.remainingMs)
               : bar.remainingMs <= 0 ? "due now"

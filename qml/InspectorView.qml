@@ -23,8 +23,8 @@ Rectangle {
     property string statusText
     //! Whether statusText is bad news (the script ended or died).
     property bool statusAlert
-    //! Whether the history pane is open.
-    property bool historyShown: false
+    //! Whether the history pane is open (at first: a timer that ends should not just vanish).
+    property bool historyShown: true
 
     //! A row's schedule changed or rows scrolled into view: the clock may need to tick sooner.
     signal visibleRowsChanged()

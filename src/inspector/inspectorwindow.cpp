@@ -6,6 +6,7 @@
 #include <QtCore/QEvent>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
+#include <QtGui/QPalette>
 #include <QtQml/QQmlComponent>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
@@ -65,6 +66,19 @@ bool InspectorWindow::show()
     if (!qobject_cast<QGuiApplication *>(QCoreApplication::instance())) {
         m_error = QStringLiteral("InspectorWindow::show: needs a QGuiApplication");
         return false;
+    }
+    // The palette follows the system's (Theme.qml reads it through SystemPalette); where there
+    // is no desktop to ask (Xvfb, a bare X server), HAVEL_INSPECTOR_THEME=dark asks for the
+    // dark variant the way a dark desktop would: through the application palette.
+    if (qEnvironmentVariable("HAVEL_INSPECTOR_THEME") == QLatin1String("dark")) {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x14, 0x17, 0x1c));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe9, 0xef));
+        dark.setColor(QPalette::Base, QColor(0x1d, 0x21, 0x28));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe9, 0xef));
+        dark.setColor(QPalette::Button, QColor(0x1d, 0x21, 0x28));
+        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe9, 0xef));
+        QGuiApplication::setPalette(dark);
     }
     auto engine = std::make_unique<QQmlEngine>();
     // Qt 6.4 does not search the resource import path that qt_add_qml_module uses by default.

@@ -53,7 +53,11 @@ TimerHistoryModel::End TimerHistoryModel::endOf(const TimerStatus &last)
 {
     if (last.errorCount > 0)
         return End::Failed;
-    if (last.kind == TimerKind::Timeout && last.fireCount > 0)
+    // A timeout seen last before it fired but gone after its due time most likely fired and
+    // finished between two polls (a stopped one would have had to be stopped in that instant).
+    if (last.kind == TimerKind::Timeout
+        && (last.fireCount > 0
+            || (last.state == TimerState::Active && last.nextDue <= std::chrono::steady_clock::now())))
         return End::Finished;
     return End::Stopped;
 }

@@ -51,8 +51,8 @@ public:
 
     //! Records @p last, the final status of a timer that has left the registry.
     void timerEnded(const TimerStatus &last, const QDateTime &at);
-    //! How a timer with final status @p last ended: a timeout that fired finished, one whose
-    //! callbacks threw failed, anything else was stopped.
+    //! How a timer with final status @p last ended: one whose callbacks threw failed; a timeout
+    //! that fired, or that was due when it went, finished; anything else was stopped.
     static End endOf(const TimerStatus &last);
 
 Q_SIGNALS:

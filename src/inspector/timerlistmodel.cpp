@@ -547,8 +547,10 @@ double TimerListModel::fireRate(const Row &row, qint64 nowNs) const
     if (from >= m_pollSeq)
         return 0;
     const qint64 spanNs = nowNs - m_pollTimesNs[from % kRateSlots];
-    if (spanNs <= 0)
-        return 0;
+    // Over a very short span (a row seen first by the previous poll, a refresh right after a
+    // poll) one fire more or less would read as hundreds per second: keep the last rate.
+    if (spanNs < duration_cast<nanoseconds>(kMinRateSpan).count())
+        return row.firesPerSecond;
     const quint64 fires = row.status.fireCount - row.fireHistory[from % kRateSlots];
     return double(fires) * 1e9 / double(spanNs);
 }

@@ -97,6 +97,8 @@ public:
     static constexpr int kMergeGap = 8;
     //! Fires/s are averaged over at most this long ...
     static constexpr std::chrono::milliseconds kRateWindow{2000};
+    //! ... but never over less than this.
+    static constexpr std::chrono::milliseconds kMinRateSpan{250};
     //! ... and over at most this many polls.
     static constexpr int kRateSlots = 24;
     //! After this many polls in a row without a change, polling slows down ...

@@ -202,8 +202,11 @@ Item {
             mouseClick(findChild(rowLabelled("gone.hv:1"), "stopButton"))
             tryCompare(list, "count", 0)
             tryVerify(() => view.timerModel.history.count >= 1)
-            mouseClick(findChild(view, "historyButton"))
             const pane = findChild(view, "historyPane")
+            verify(pane.visible) // open at first
+            mouseClick(findChild(view, "historyButton"))
+            verify(!pane.visible)
+            mouseClick(findChild(view, "historyButton"))
             verify(pane.visible)
             const historyList = findChild(pane, "historyList")
             tryVerify(() => historyList.count >= 1)
