@@ -12,6 +12,7 @@
 
 #include <timermanager.h>
 
+#include <chrono>
 #include <cstdio>
 
 namespace havel::script {
@@ -152,6 +153,21 @@ void Interpreter::requestStop(int exitCode)
 void Interpreter::onStopRequested()
 {
     m_lifecycle.requestFinish(m_stopRequest.load());
+}
+
+// The probe: the moment the thread left its event loop to run script code, 0 once it is back
+// (idle, or every fiber parked on a sleep or a wait). A steady-clock read per outermost slice.
+void Interpreter::busyStarted()
+{
+    const qint64 now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+    m_probe->busySinceNs.store(now, std::memory_order_relaxed);
+}
+
+void Interpreter::busyEnded()
+{
+    m_probe->busySinceNs.store(0, std::memory_order_relaxed);
 }
 
 bool Interpreter::stopRequested()

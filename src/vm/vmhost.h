@@ -43,6 +43,16 @@ public:
     //! A task ended, or blocked on a channel, a task or a coroutine: the run may be over (or
     //! deadlocked).
     virtual void tasksChanged() = 0;
+
+    // Observers' hooks (ScriptHost::probe(), the inspector's "interpreter busy at line N").
+    // Called at slice boundaries and budget checks only, never per instruction: they must stay
+    // as cheap as a relaxed atomic store.
+    //! The VM leaves the event loop to run script code: a fiber starts a slice from idle.
+    virtual void busyStarted() {}
+    //! The VM is back from its outermost slice: the thread returns to its event loop.
+    virtual void busyEnded() {}
+    //! The running fiber is at @p line (at each budget check and slice start).
+    virtual void atLine(int line) { Q_UNUSED(line); }
 };
 
 } // namespace havel::script
