@@ -38,7 +38,7 @@ void installBit(Vm &vm)
     };
     for (const auto &[name, fn] : binary) {
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
-        bit.function(QLatin1String(name), [full, fn](Vm &, std::vector<Value> &args, int line) {
+        bit.function(QLatin1String(name), [full, fn = fn](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             return Value(fn(intArg(args, 0, full, line), intArg(args, 1, full, line)));
         });
@@ -55,7 +55,7 @@ void installBit(Vm &vm)
                                                    {"shr", 1}, {"arshift", 2}, {"sar", 2}};
     for (const auto &[name, kind] : shifts) {
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
-        bit.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
+        bit.function(QLatin1String(name), [full, kind = kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             const qint64 a = intArg(args, 0, full, line);
             const qint64 n = intArg(args, 1, full, line);
@@ -88,7 +88,7 @@ void installBit(Vm &vm)
     const std::pair<const char *, int> single[] = {{"set", 0}, {"clear", 1}, {"toggle", 2}};
     for (const auto &[name, kind] : single) {
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
-        bit.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
+        bit.function(QLatin1String(name), [full, kind = kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             const quint64 a = quint64(intArg(args, 0, full, line));
             const quint64 mask = quint64(1) << position(args, 1, full, line);

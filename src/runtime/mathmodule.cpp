@@ -36,7 +36,7 @@ void installMath(Vm &vm)
     };
     for (const auto &[name, fn] : unary) {
         const QString qname = QLatin1String(name);
-        math.function(qname, [qname, fn](Vm &, std::vector<Value> &args, int line) {
+        math.function(qname, [qname, fn = fn](Vm &, std::vector<Value> &args, int line) {
             Builtins::expectArgs(args, 1, 1, QStringLiteral("math.") + qname, line);
             return Value(fn(numberArg(args, 0, QStringLiteral("math.") + qname, line)));
         });
@@ -47,7 +47,7 @@ void installMath(Vm &vm)
     };
     for (const auto &[name, fn] : rounding) {
         const QString qname = QLatin1String(name);
-        math.function(qname, [qname, fn](Vm &, std::vector<Value> &args, int line) {
+        math.function(qname, [qname, fn = fn](Vm &, std::vector<Value> &args, int line) {
             Builtins::expectArgs(args, 1, 1, QStringLiteral("math.") + qname, line);
             if (!args.empty() && args.front().isInt())
                 return args.front();

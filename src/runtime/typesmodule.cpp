@@ -52,7 +52,7 @@ void installTypes(Vm &vm)
     };
     for (const auto &[name, predicate] : predicates) {
         const QString qname = QLatin1String(name);
-        define(qname, [qname, predicate](Vm &, std::vector<Value> &args, int line) {
+        define(qname, [qname, predicate = predicate](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 1, 1, qname, line);
             return Value(predicate(args.front()));
         });
