@@ -33,6 +33,7 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
                                 [this] { stopEverything(); },
                                 [this] { teardown(); },
                                 [this](int exitCode) {
+                                    busyEnded(); // a stopped run may leave fibers queued
                                     Q_EMIT finished(exitCode);
                                     // The last thing this thread does with the interpreter; see
                                     // m_finishHandoff.
@@ -159,6 +160,8 @@ void Interpreter::onStopRequested()
 // (idle, or every fiber parked on a sleep or a wait). A steady-clock read per outermost slice.
 void Interpreter::busyStarted()
 {
+    if (m_probe->busySinceNs.load(std::memory_order_relaxed) != 0)
+        return; // still the same busy stretch: no clock read
     const qint64 now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                std::chrono::steady_clock::now().time_since_epoch())
                                .count();

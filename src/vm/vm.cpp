@@ -712,21 +712,24 @@ void Vm::execute(Fiber &fiber)
     m_sliceClock.start();
     m_budget = kBudgetCheckEvery;
     // The outermost slice is where the thread leaves its event loop (nested ones run from a
-    // built-in inside a slice).
+    // built-in inside a slice). Busy lasts until no fiber is left to run: a fiber preempted by
+    // its budget (it goes back to the run queue) keeps the VM busy, so a spinning callback
+    // shows as busy for as long as it spins, not for one slice.
     if (!previous)
         m_host.busyStarted();
     m_host.atLine(lineOf(fiber));
     struct Restore
     {
         Vm *vm;
+        Fiber *fiber;
         Fiber *previous;
         ~Restore()
         {
             vm->m_current = previous;
-            if (!previous)
+            if (!previous && fiber->state != Fiber::State::Runnable && vm->m_runQueue.empty())
                 vm->m_host.busyEnded();
         }
-    } restore{this, previous};
+    } restore{this, &fiber, previous};
 
     std::vector<Value> &stack = fiber.stack;
     const std::uint8_t *ip = nullptr;
