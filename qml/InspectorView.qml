@@ -143,7 +143,7 @@ Rectangle {
                 width: parent.width - 24
                 text: "interpreter busy for " + Format.duration(view.timerModel.busyForMs)
                       + (view.timerModel.busyAt.length ? " at " + view.timerModel.busyAt : "")
-                      + " — no timer callback can run until it returns to its event loop"
+                      + " — script code has run without a pause since; timers share its time slices"
                 font.pixelSize: 13
                 font.weight: Font.DemiBold
                 color: Theme.error
