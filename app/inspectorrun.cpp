@@ -8,6 +8,7 @@
 #include "signalwatcher.h"
 
 #include <inspectorwindow.h>
+#include <managertimersource.h>
 #include <scripthost.h>
 #include <timerlistmodel.h>
 
@@ -88,7 +89,9 @@ private:
     const bool m_windowClosable; // a display a user can close the window on
     script::ScriptHost m_host;   // owns the TimerManager and the interpreter thread
     SignalWatcher m_signalWatcher;
+    ManagerTimerSource m_source; // the host's manager and interpreter probe
     InspectorWindow m_inspector; // after m_host: destroyed first, while the manager exists
+    std::unique_ptr<QObject> m_publisher; // --inspect
     QTimer m_settle;             // --screenshot: bodyFinished -> the grab
     QTimer m_bodyWait;           // --screenshot: the body never ends (a long sleep): grab anyway
     bool m_screenshotPending = false;
@@ -100,8 +103,14 @@ InspectorRun::InspectorRun(const Invocation &invocation)
     : m_invocation(invocation),
       m_windowClosable(QGuiApplication::platformName() != QLatin1String("offscreen")
                        && QGuiApplication::platformName() != QLatin1String("minimal")),
-      m_inspector(m_host.timerManager())
+      m_source(m_host.timerManager()),
+      m_inspector(&m_source)
 {
+    const script::ScriptProbe &probe = m_host.probe();
+    m_source.setActivityProbe([&probe, name = invocation.scriptName] {
+        return InterpreterActivity{probe.busySinceNs.load(std::memory_order_relaxed),
+                                   probe.line.load(std::memory_order_relaxed), name};
+    });
     m_settle.setSingleShot(true);
     m_bodyWait.setSingleShot(true);
 }
@@ -114,6 +123,12 @@ bool InspectorRun::start()
     }
     m_inspector.window()->setTitle(
             QStringLiteral("%1 \u2014 Havel timer inspector").arg(m_invocation.scriptName));
+    QString publishError;
+    m_publisher = publishIfAsked(m_invocation, m_host, &publishError);
+    if (!publishError.isEmpty()) {
+        printLine(stderr, QStringLiteral("havel: --inspect: %1").arg(publishError));
+        return false;
+    }
 
     QObject::connect(&m_signalWatcher, &SignalWatcher::signalled, &m_host,
                      [this](int signalNumber) { onSignal(signalNumber); });

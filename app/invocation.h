@@ -2,9 +2,16 @@
 // share.
 #pragma once
 
+#include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <cstdio>
+#include <memory>
+
+namespace havel::script {
+class ScriptHost;
+}
 
 namespace havel::script {
 class ScriptHost;
@@ -39,6 +46,9 @@ struct Invocation
     bool inspector = false; // --inspector, or implied by --screenshot
     QString screenshotPath; // empty: no --screenshot
     int screenshotDelayMs = kDefaultScreenshotDelayMs;
+    // Issue 14: --inspect[=NAME] publishes the timers to havel-inspector --attach.
+    bool inspect = false;
+    QString inspectName;    // empty: the script's file name
 };
 
 //! Writes @p text and a newline to @p stream as UTF-8, and flushes it. A failed write to
@@ -51,6 +61,18 @@ void watchStandardOutput();
 //! reported and ends the run with kExitIoError, rather than the script going on unheard.
 //! Call before @p host starts.
 void checkScriptOutput(script::ScriptHost &host);
+
+//! Issue 14: what --inspect and --inspect=NAME ask for, taken out of @p arguments (which then
+//! hold a bare --inspect that QCommandLineParser knows). Returns a usage error message, or empty.
+QString takeInspectOption(QStringList *arguments, Invocation *invocation);
+//! Issue 14: publishes @p host's timers if @p invocation asks for it (see inspectpublish.cpp).
+//! Returns the publisher to keep alive for the run (null when not asked), or null with
+//! @p error set if publishing failed.
+std::unique_ptr<QObject> publishIfAsked(const Invocation &invocation, script::ScriptHost &host,
+                                        QString *error);
+//! Issue 14: `havel-inspector --list` and `--attach PID|NAME` (attachrun.cpp).
+bool isAttachCommand(int argc, char **argv);
+int runAttachCommand(int &argc, char **argv);
 
 //! The `havel --inspector` run (in the havel-inspector build only): makes the main thread a QGuiApplication, shows the inspector
 //! window, runs the script on the interpreter thread and returns the exit code. Call at most

@@ -162,6 +162,12 @@ private:
                            "ends before the picture is taken (default %1).")
                     .arg(havel::app::kDefaultScreenshotDelayMs),
             QStringLiteral("ms")};
+    // Issue 14: attach and trace.
+    const QCommandLineOption m_inspect{
+            QStringLiteral("inspect"),
+            QStringLiteral("Publish the script's timers to `havel-inspector --attach` on a socket "
+                           "only this user can open. --inspect=NAME names the run (default: the "
+                           "script's file name).")};
 };
 
 CommandLine::CommandLine()
@@ -180,6 +186,7 @@ CommandLine::CommandLine()
     m_parser.addOption(m_screenshotDelay);
     m_parser.addOption(m_dumpBytecode);
     m_parser.addOption(m_maxHeap);
+    m_parser.addOption(m_inspect);
     m_parser.addPositionalArgument(
             QStringLiteral("script.hv"),
             QStringLiteral("The script to run; - reads it from standard input. A first line "
@@ -187,8 +194,13 @@ CommandLine::CommandLine()
                            "script executable."));
 }
 
-int CommandLine::parse(const QStringList &arguments, Invocation *invocation)
+int CommandLine::parse(const QStringList &givenArguments, Invocation *invocation)
 {
+    QStringList arguments = givenArguments;
+    if (const QString problem = havel::app::takeInspectOption(&arguments, invocation); !problem.isEmpty()) {
+        printLine(stderr, QStringLiteral("havel: %1").arg(problem));
+        return kExitUsage;
+    }
     if (!m_parser.parse(arguments)) {
         printLine(stderr, QStringLiteral("havel: %1").arg(m_parser.errorText()));
         printLine(stderr, QStringLiteral("Usage: havel [options] script.hv (see --help)"));
@@ -337,6 +349,12 @@ int runHeadless(int &argc, char **argv, const Invocation &invocation)
     QCoreApplication app(argc, argv);
     havel::script::ScriptHost host;
     havel::app::checkScriptOutput(host);
+    QString publishError;
+    const std::unique_ptr<QObject> publisher = havel::app::publishIfAsked(invocation, host, &publishError);
+    if (!publishError.isEmpty()) {
+        printLine(stderr, QStringLiteral("havel: --inspect: %1").arg(publishError));
+        return havel::app::kExitSoftware;
+    }
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::signalled, &host, [&host](int signalNumber) {
         host.requestStop(128 + signalNumber);
@@ -379,6 +397,10 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(HAVEL_VERSION));
     havel::app::watchStandardOutput();
 
+#if HAVEL_WITH_INSPECTOR
+    if (havel::app::isAttachCommand(argc, argv)) // issue 14: havel-inspector --list / --attach
+        return havel::app::runAttachCommand(argc, argv);
+#endif
     CommandLine commandLine;
     Invocation invocation;
     if (const int code = commandLine.parse(argumentsOf(argc, argv), &invocation); code >= 0)

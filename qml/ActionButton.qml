@@ -19,7 +19,7 @@ Button {
     contentItem: Text {
         text: control.text
         font: control.font
-        color: control.filled ? "white" : control.tint
+        color: control.filled ? (Theme.dark ? Theme.background : "white") : control.tint
         horizontalAlignment: Text.AlignHCenter
         verticalAlignment: Text.AlignVCenter
         elide: Text.ElideRight
@@ -33,7 +33,9 @@ Button {
                             : control.hovered ? Qt.rgba(control.tint.r, control.tint.g,
                                                         control.tint.b, 0.10)
                                               : Theme.card
-        border.color: Qt.rgba(control.tint.r, control.tint.g, control.tint.b, 0.45)
-        border.width: 1
+        // A visible focus ring for keyboard users (Tab lands here).
+        border.color: control.visualFocus ? Theme.focus
+                                          : Qt.rgba(control.tint.r, control.tint.g, control.tint.b, 0.45)
+        border.width: control.visualFocus ? 2 : 1
     }
 }

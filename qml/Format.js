@@ -46,3 +46,17 @@ function rate(r) {
 function schedule(isInterval, intervalMs) {
     return (isInterval ? "every " : "once · ") + duration(intervalMs)
 }
+
+// A countdown: like duration() below a minute; above, whole minutes ("in 59 min", "2 h 05 min"),
+// so that a far-off timer's text changes once a minute, not every second (an idle window
+// should not redraw every second for a timer an hour away).
+function countdown(ms) {
+    if (!isFinite(ms) || ms > 1e11)
+        return "never"
+    if (ms < 60000)
+        return duration(ms)
+    const min = Math.floor(ms / 60000)
+    if (min < 60)
+        return min + " min"
+    return Math.floor(min / 60) + " h " + pad2(min % 60) + " min"
+}

@@ -1,5 +1,11 @@
-// The inspector's content: the header figures and lateness plot, the filter and "Stop all",
-// the sortable column titles and the list of live timers.
+// The inspector's content: the header figures and lateness plot, the banners that say why
+// timers are not firing (a busy interpreter, a script that ended), the filter and "Stop all",
+// the sortable column titles, the list of live timers and the history of ended ones.
+//
+// Keyboard: Tab moves filter -> list -> buttons, with a visible focus ring. In the filter,
+// Escape clears it and Down enters the list. In the list, Up/Down/PageUp/PageDown/Home/End
+// move, Space pauses or resumes the current timer, Delete stops it, Escape goes back to the
+// filter. "Stop all" stops the rows the filter shows, after a confirmation.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -13,13 +19,53 @@ Rectangle {
     required property TimerFilterModel filterModel
     //! Now on the steady clock, ms; drives every row's countdown.
     property real now
+    //! A line about the connection to an attached process, or empty.
+    property string statusText
+    //! Whether statusText is bad news (the script ended or died).
+    property bool statusAlert
+    //! Whether the history pane is open (at first: a timer that ends should not just vanish).
+    property bool historyShown: true
+
+    //! A row's schedule changed or rows scrolled into view: the clock may need to tick sooner.
+    signal visibleRowsChanged()
+
+    //! The soonest moment (ms from @p t) at which a row on screen will look different, or
+    //! Infinity if none will by itself. Main.qml sets its clock by this.
+    function msUntilVisibleChange(t) {
+        let soonest = Infinity
+        const rows = listView.contentItem.children
+        const top = listView.contentY
+        const bottom = top + listView.height
+        for (let i = 0; i < rows.length; ++i) {
+            const row = rows[i]
+            if (!row.visible || row.msUntilChange === undefined)
+                continue
+            if (row.y + row.height < top || row.y > bottom)
+                continue
+            soonest = Math.min(soonest, row.msUntilChange(t))
+        }
+        return soonest
+    }
+
+    //! Asks before stopping the rows the filter shows.
+    function askStopShown() {
+        if (listView.count === 0)
+            return
+        confirmStop.count = listView.count
+        confirmStop.open()
+    }
 
     color: Theme.background
+
+    Shortcut {
+        sequences: [StandardKey.Find]
+        onActivated: filterField.forceActiveFocus()
+    }
 
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: 16
-        spacing: 12
+        spacing: 10
 
         RowLayout {
             spacing: 10
@@ -28,6 +74,8 @@ Rectangle {
             Column {
                 Layout.alignment: Qt.AlignVCenter
                 Layout.rightMargin: 8
+                Layout.fillWidth: true
+                Layout.minimumWidth: 150
                 spacing: 2
                 Text {
                     text: "Havel timers"
@@ -36,12 +84,15 @@ Rectangle {
                     color: Theme.text
                 }
                 Text {
-                    text: "live inspector · updates 10× a second"
+                    objectName: "statusText"
+                    width: parent.width
+                    text: view.statusText.length ? view.statusText : "live inspector"
                     font.pixelSize: 12
-                    color: Theme.muted
+                    color: view.statusAlert ? Theme.error : Theme.muted
+                    font.weight: view.statusAlert ? Font.DemiBold : Font.Normal
+                    elide: Text.ElideRight
                 }
             }
-            Item { Layout.fillWidth: true }
             StatTile {
                 objectName: "liveTile"
                 caption: "Live"
@@ -60,17 +111,43 @@ Rectangle {
             }
             StatTile {
                 objectName: "errorsTile"
-                caption: "Errors"
+                caption: "Errors (run)"
                 value: Format.count(view.timerModel.totalErrors)
                 valueColor: view.timerModel.totalErrors > 0 ? Theme.error : Theme.text
                 detail: view.timerModel.failingCount > 0
                         ? "in " + view.timerModel.failingCount
-                          + (view.timerModel.failingCount === 1 ? " timer" : " timers")
+                          + (view.timerModel.failingCount === 1 ? " live timer" : " live timers")
                         : ""
             }
             LatenessPlot {
                 objectName: "latenessPlot"
+                Layout.preferredWidth: 260
+                Layout.minimumWidth: 180
                 values: view.timerModel.latenessHistory
+            }
+        }
+
+        // Why nothing fires: the interpreter has not been back to its event loop for a while.
+        Rectangle {
+            objectName: "busyBanner"
+            Layout.fillWidth: true
+            visible: view.timerModel.busyForMs > 0
+            implicitHeight: 34
+            radius: 6
+            color: Theme.errorSoft
+            border.color: Theme.error
+            Text {
+                objectName: "busyText"
+                anchors.verticalCenter: parent.verticalCenter
+                x: 12
+                width: parent.width - 24
+                text: "interpreter busy for " + Format.duration(view.timerModel.busyForMs)
+                      + (view.timerModel.busyAt.length ? " at " + view.timerModel.busyAt : "")
+                      + " — script code has run without a pause since; timers share its time slices"
+                font.pixelSize: 13
+                font.weight: Font.DemiBold
+                color: Theme.error
+                elide: Text.ElideRight
             }
         }
 
@@ -81,16 +158,31 @@ Rectangle {
             TextField {
                 id: filterField
                 objectName: "filterField"
-                Layout.preferredWidth: 360
-                placeholderText: "Filter by label, error, kind, state or #id"
+                Layout.preferredWidth: 320
+                Layout.minimumWidth: 180
+                placeholderText: "Filter by label, error, kind, state, mode or #id"
+                placeholderTextColor: Theme.muted
+                color: Theme.text
                 font.pixelSize: Theme.fontSize
                 selectByMouse: true
+                // Not focused at start: a focused field blinks its cursor twice a second,
+                // which would be the idle window's only frames. Tab or Ctrl+F reach it.
+                activeFocusOnTab: true
                 onTextChanged: view.filterModel.filterText = text
+                Keys.onEscapePressed: text = ""
+                // The list comes right after the filter, before the buttons above it.
+                KeyNavigation.tab: listView
+                Keys.onDownPressed: {
+                    listView.forceActiveFocus()
+                    if (listView.currentIndex < 0 && listView.count > 0)
+                        listView.currentIndex = 0
+                }
                 background: Rectangle {
                     implicitHeight: 32
                     radius: 6
                     color: Theme.card
-                    border.color: filterField.activeFocus ? Theme.accent : Theme.border
+                    border.color: filterField.activeFocus ? Theme.focus : Theme.border
+                    border.width: filterField.activeFocus ? 2 : 1
                 }
             }
             Text {
@@ -104,24 +196,40 @@ Rectangle {
             }
             Item { Layout.fillWidth: true }
             ActionButton {
+                id: historyButton
+                objectName: "historyButton"
+                text: (view.historyShown ? "Hide history" : "History") + " ("
+                      + Format.count(view.timerModel.history.count) + ")"
+                implicitHeight: 32
+                activeFocusOnTab: true
+                onClicked: view.historyShown = !view.historyShown
+            }
+            ActionButton {
                 objectName: "stopAllButton"
-                text: "Stop all"
+                text: listView.count === view.timerModel.liveCount ? "Stop all"
+                                                                   : "Stop " + Format.count(listView.count) + " shown"
                 tint: Theme.error
                 filled: true
                 implicitHeight: 32
-                enabled: view.timerModel.liveCount > 0
+                activeFocusOnTab: true
+                enabled: listView.count > 0
                 opacity: enabled ? 1 : 0.5
-                onClicked: view.timerModel.stopAll()
+                onClicked: view.askStopShown()
             }
         }
 
         Rectangle {
+            id: table
             Layout.fillWidth: true
             Layout.fillHeight: true
             radius: 8
             color: Theme.card
             border.color: Theme.border
             clip: true
+
+            readonly property bool showSkipped: width >= Theme.wideTable
+            readonly property bool showCallback: width >= Theme.wideTable
+            readonly property bool showLateness: width >= Theme.mediumTable
 
             RowLayout {
                 id: titles
@@ -152,6 +260,12 @@ Rectangle {
                     filterModel: view.filterModel
                 }
                 ColumnHeader {
+                    Layout.preferredWidth: Theme.colMode
+                    text: "MODE"
+                    role: TimerListModel.ModeRole
+                    filterModel: view.filterModel
+                }
+                ColumnHeader {
                     Layout.preferredWidth: Theme.colSchedule
                     text: "SCHEDULE"
                     role: TimerListModel.IntervalMsRole
@@ -178,6 +292,7 @@ Rectangle {
                     alignment: Text.AlignRight
                 }
                 ColumnHeader {
+                    visible: table.showSkipped
                     Layout.preferredWidth: Theme.colSkipped
                     text: "SKIPPED"
                     role: TimerListModel.SkippedTicksRole
@@ -192,6 +307,7 @@ Rectangle {
                     alignment: Text.AlignRight
                 }
                 ColumnHeader {
+                    visible: table.showLateness
                     Layout.preferredWidth: Theme.colLateness
                     text: "LATENESS"
                     role: TimerListModel.MaxLatenessMsRole
@@ -199,6 +315,7 @@ Rectangle {
                     alignment: Text.AlignRight
                 }
                 ColumnHeader {
+                    visible: table.showCallback
                     Layout.preferredWidth: Theme.colCallback
                     text: "CALLBACK"
                     role: TimerListModel.MaxCallbackMsRole
@@ -226,12 +343,53 @@ Rectangle {
                 model: view.filterModel
                 reuseItems: true
                 boundsBehavior: Flickable.StopAtBounds
+                activeFocusOnTab: true
+                keyNavigationEnabled: true
+                currentIndex: -1
+                highlightFollowsCurrentItem: false
                 ScrollBar.vertical: ScrollBar {}
+                onContentYChanged: view.visibleRowsChanged()
+                onHeightChanged: view.visibleRowsChanged()
+                onActiveFocusChanged: {
+                    if (activeFocus && currentIndex < 0 && count > 0)
+                        currentIndex = 0
+                }
+
+                Keys.onSpacePressed: {
+                    const row = currentItem
+                    if (row)
+                        row.userPaused ? view.timerModel.resume(row.timerId) : view.timerModel.pause(row.timerId)
+                }
+                Keys.onDeletePressed: {
+                    if (currentItem)
+                        view.timerModel.stop(currentItem.timerId)
+                }
+                Keys.onEscapePressed: filterField.forceActiveFocus()
+                KeyNavigation.tab: historyButton
+                KeyNavigation.backtab: filterField
+                Keys.onPressed: (event) => {
+                    if (event.key === Qt.Key_Home) {
+                        currentIndex = 0
+                        event.accepted = true
+                    } else if (event.key === Qt.Key_End) {
+                        currentIndex = count - 1
+                        event.accepted = true
+                    }
+                }
 
                 delegate: TimerRow {
                     width: ListView.view.width
                     timerModel: view.timerModel
                     now: view.now
+                    showSkipped: table.showSkipped
+                    showLateness: table.showLateness
+                    showCallback: table.showCallback
+                    current: ListView.isCurrentItem
+                    listFocused: listView.activeFocus
+                    onNextDueMsChanged: view.visibleRowsChanged()
+                    onTimerStateChanged: view.visibleRowsChanged()
+                    onIntervalMsChanged: view.visibleRowsChanged()
+                    Component.onCompleted: view.visibleRowsChanged()
                 }
             }
             Text {
@@ -242,6 +400,74 @@ Rectangle {
                                                       : "No timer matches the filter"
                 font.pixelSize: 14
                 color: Theme.muted
+            }
+        }
+
+        HistoryPane {
+            objectName: "historyPane"
+            Layout.fillWidth: true
+            Layout.preferredHeight: 170
+            visible: view.historyShown
+            history: view.timerModel.history
+        }
+    }
+
+    Popup {
+        id: confirmStop
+        objectName: "confirmStop"
+
+        property int count
+
+        anchors.centerIn: parent
+        modal: true
+        focus: true
+        padding: 20
+        closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
+        onOpened: cancelButton.forceActiveFocus()
+        background: Rectangle {
+            radius: 8
+            color: Theme.card
+            border.color: Theme.border
+        }
+        contentItem: ColumnLayout {
+            spacing: 14
+            Text {
+                objectName: "confirmText"
+                text: confirmStop.count === view.timerModel.liveCount
+                      ? "Stop all " + Format.count(confirmStop.count) + " live timers?"
+                      : "Stop the " + Format.count(confirmStop.count) + " timers the filter shows?"
+                font.pixelSize: 15
+                font.weight: Font.DemiBold
+                color: Theme.text
+            }
+            Text {
+                text: "Stopped timers do not come back; the script sees them as cleared."
+                font.pixelSize: 12
+                color: Theme.muted
+            }
+            RowLayout {
+                Layout.alignment: Qt.AlignRight
+                spacing: 8
+                ActionButton {
+                    id: cancelButton
+                    objectName: "cancelStopButton"
+                    text: "Cancel"
+                    implicitHeight: 30
+                    onClicked: confirmStop.close()
+                    Keys.onReturnPressed: clicked()
+                }
+                ActionButton {
+                    objectName: "confirmStopButton"
+                    text: "Stop " + Format.count(confirmStop.count)
+                    tint: Theme.error
+                    filled: true
+                    implicitHeight: 30
+                    Keys.onReturnPressed: clicked()
+                    onClicked: {
+                        view.timerModel.stopTimers(view.filterModel.shownIds())
+                        confirmStop.close()
+                    }
+                }
             }
         }
     }

@@ -27,15 +27,56 @@ Rectangle {
     required property real maxLatenessMs
     required property real lastCallbackMs
     required property real maxCallbackMs
+    required property int pauseReasons
+    required property string mode
 
     //! The model the actions call into.
     property TimerListModel timerModel
     //! Now on the steady clock, ms (TimerListModel::steadyNowMs), ticking while visible.
     property real now
+    //! Which optional columns fit (InspectorView drops them as the window narrows).
+    property bool showSkipped: true
+    property bool showLateness: true
+    property bool showCallback: true
+    //! The keyboard's current row: drawn with a focus ring while the list has focus.
+    property bool current: false
+    property bool listFocused: false
 
     readonly property bool paused: timerState === TimerListModel.Paused
+    //! The user's own pause (the script's h.pause() or the inspector's Pause); Resume clears
+    //! only this one, so a timer outside its mode stays paused.
+    readonly property bool userPaused: (pauseReasons & TimerListModel.PausedByUser) !== 0
+    readonly property bool modePaused: (pauseReasons & TimerListModel.PausedByMode) !== 0
+    //! "mode gaming", "user, mode gaming" or "" (paused by the user alone, or active).
+    readonly property string pausedWhy: modePaused ? (userPaused ? "user, " : "") + "mode " + mode : ""
     readonly property bool failing: errorCount > 0
-    readonly property real countdownMs: paused ? remainingMs : Math.max(0, nextDueMs - now)
+    //! Time to the next fire, ms; negative once due (frozen while paused).
+    readonly property real countdownMs: paused ? remainingMs : nextDueMs - now
+    //! Due this long ago and still not fired: the interpreter is not getting to it.
+    //! A timeout that has fired and is still live is running its callback now.
+    readonly property bool running: kind === TimerListModel.Timeout && fireCount > 0
+    readonly property bool overdue: !paused && !running && -countdownMs >= Theme.overdueAfterMs
+
+    //! How long from @p t until this row looks different (its countdown text or bar), ms;
+    //! Infinity if it will not change by itself (paused).
+    function msUntilChange(t) {
+        if (paused || running)
+            return Infinity
+        const r = nextDueMs - t
+        if (r <= 0) {
+            const late = -r
+            if (late < Theme.overdueAfterMs)
+                return Theme.overdueAfterMs - late
+            return late < 60000 ? 100 - (late % 100) : 1000 - (late % 1000)
+        }
+        // The countdown text, at the resolution Format.countdown shows r with.
+        let step = r < 1000 ? 16 : r < 60000 ? (r % 100) : (r % 60000)
+        // The bar's next whole pixel.
+        const msPerPixel = intervalMs / Math.max(1, countdown.trackWidth)
+        if (intervalMs > 0)
+            step = Math.min(step, msPerPixel - ((intervalMs - r) % msPerPixel))
+        return Math.max(1, Math.min(step + 1, r + 1))
+    }
 
     implicitHeight: Theme.rowHeight
     color: failing ? Theme.errorRow : (index % 2 ? Theme.stripe : Theme.card)
@@ -89,13 +130,24 @@ Rectangle {
         contentItem: Text {
             text: errorTip.text
             font.pixelSize: 12
-            color: "white"
+            color: Theme.tooltipText
             wrapMode: Text.Wrap
         }
         background: Rectangle {
-            color: Theme.text
+            color: Theme.tooltip
             radius: 5
         }
+    }
+    Rectangle {
+        objectName: "focusRing"
+        anchors.fill: parent
+        anchors.margins: 1
+        visible: row.current && row.listFocused
+        color: "transparent"
+        border.color: Theme.focus
+        border.width: 2
+        radius: 3
+        z: 2
     }
     Rectangle {
         visible: row.failing
@@ -156,6 +208,14 @@ Rectangle {
             elide: Text.ElideMiddle
         }
         Text {
+            objectName: "modeText"
+            Layout.preferredWidth: Theme.colMode
+            text: row.mode.length ? row.mode : "–"
+            font.pixelSize: 12
+            color: row.modePaused ? Theme.paused : row.mode.length ? Theme.text : Theme.muted
+            elide: Text.ElideRight
+        }
+        Text {
             objectName: "scheduleText"
             Layout.preferredWidth: Theme.colSchedule
             text: Format.schedule(row.kind === TimerListModel.Interval, row.intervalMs)
@@ -166,9 +226,13 @@ Rectangle {
         CountdownBar {
             objectName: "countdown"
             Layout.preferredWidth: Theme.colCountdown
+            id: countdown
             remainingMs: row.countdownMs
             intervalMs: row.intervalMs
             paused: row.paused
+            overdue: row.overdue
+            running: row.running
+            pausedWhy: row.pausedWhy
         }
         Text {
             objectName: "firesText"
@@ -190,6 +254,7 @@ Rectangle {
         }
         Text {
             objectName: "skippedText"
+            visible: row.showSkipped
             Layout.preferredWidth: Theme.colSkipped
             horizontalAlignment: Text.AlignRight
             text: Format.count(row.skippedTicks)
@@ -209,6 +274,7 @@ Rectangle {
         }
         TimingCell {
             objectName: "latenessCell"
+            visible: row.showLateness
             Layout.preferredWidth: Theme.colLateness
             lastMs: row.lastLatenessMs
             maxMs: row.maxLatenessMs
@@ -216,6 +282,7 @@ Rectangle {
         }
         TimingCell {
             objectName: "callbackCell"
+            visible: row.showCallback
             Layout.preferredWidth: Theme.colCallback
             lastMs: row.lastCallbackMs
             maxMs: row.maxCallbackMs
@@ -234,10 +301,10 @@ Rectangle {
             ActionButton {
                 objectName: "pauseButton"
                 width: 74
-                text: row.paused ? "Resume" : "Pause"
-                tint: row.paused ? Theme.active : Theme.paused
-                onClicked: row.paused ? row.timerModel.resume(row.timerId)
-                                      : row.timerModel.pause(row.timerId)
+                text: row.userPaused ? "Resume" : "Pause"
+                tint: row.userPaused ? Theme.active : Theme.paused
+                onClicked: row.userPaused ? row.timerModel.resume(row.timerId)
+                                          : row.timerModel.pause(row.timerId)
             }
         }
     }

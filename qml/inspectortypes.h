@@ -4,6 +4,7 @@
 #pragma once
 
 #include "timerfiltermodel.h"
+#include "timerhistorymodel.h"
 #include "timerlistmodel.h"
 
 #include <QtQml/qqml.h>
@@ -22,4 +23,12 @@ struct TimerFilterModelForeign
     QML_FOREIGN(havel::TimerFilterModel)
     QML_NAMED_ELEMENT(TimerFilterModel)
     QML_UNCREATABLE("TimerFilterModel is created by havel::InspectorWindow")
+};
+
+struct TimerHistoryModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(havel::TimerHistoryModel)
+    QML_NAMED_ELEMENT(TimerHistoryModel)
+    QML_UNCREATABLE("TimerHistoryModel belongs to a TimerListModel")
 };

@@ -12,6 +12,7 @@
 
 #include <timermanager.h>
 
+#include <chrono>
 #include <cstdio>
 
 namespace havel::script {
@@ -32,6 +33,7 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
                                 [this] { stopEverything(); },
                                 [this] { teardown(); },
                                 [this](int exitCode) {
+                                    busyEnded(); // a stopped run may leave fibers queued
                                     Q_EMIT finished(exitCode);
                                     // The last thing this thread does with the interpreter; see
                                     // m_finishHandoff.
@@ -152,6 +154,23 @@ void Interpreter::requestStop(int exitCode)
 void Interpreter::onStopRequested()
 {
     m_lifecycle.requestFinish(m_stopRequest.load());
+}
+
+// The probe: the moment the thread left its event loop to run script code, 0 once it is back
+// (idle, or every fiber parked on a sleep or a wait). A steady-clock read per outermost slice.
+void Interpreter::busyStarted()
+{
+    if (m_probe->busySinceNs.load(std::memory_order_relaxed) != 0)
+        return; // still the same busy stretch: no clock read
+    const qint64 now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::steady_clock::now().time_since_epoch())
+                               .count();
+    m_probe->busySinceNs.store(now, std::memory_order_relaxed);
+}
+
+void Interpreter::busyEnded()
+{
+    m_probe->busySinceNs.store(0, std::memory_order_relaxed);
 }
 
 bool Interpreter::stopRequested()

@@ -15,6 +15,7 @@
 
 #include "engineseam.h"
 #include "runlifecycle.h"
+#include "scriptprobe.h"
 
 #include <heap.h>
 #include <runtimeerror.h>
@@ -67,6 +68,9 @@ public:
     //! The heap limit in bytes past which an allocation raises "OutOfMemory: ..." (catchable);
     //! 0: none. The default is 1 GiB.
     void setMaxHeapBytes(qint64 bytes);
+    //! Where to publish the current line and busy time for observers (see ScriptProbe); must
+    //! outlive the interpreter. By default a probe of its own that nobody reads.
+    void setProbe(ScriptProbe *probe) { m_probe = probe; }
 
     //! Compiles and starts @p source; its fibers and timers run on this thread's event loop.
     //! Emits finished() when the run is over. Call once, on the interpreter's thread.
@@ -104,6 +108,9 @@ private:
     void printError(const QString &text) override;
     void requestExit(int code) override;
     bool stopRequested() override;
+    void busyStarted() override;
+    void busyEnded() override;
+    void atLine(int line) override { m_probe->line.store(line, std::memory_order_relaxed); }
     Value createTimerBlock(bool isInterval, const Value &delay, const Value &callable, int line) override;
     void stopTimer(quint64 id) override;
     Value handleMember(const std::shared_ptr<const TimerHandle> &handle, const QString &name, int line) override;
@@ -148,6 +155,8 @@ private:
     bool m_started = false;
     //! -1, or the exit code another thread asked for. Read at every budget check.
     std::atomic<int> m_stopRequest{-1};
+    ScriptProbe m_ownProbe;
+    ScriptProbe *m_probe = &m_ownProbe; // written on this thread, read by any
     //! Set with m_stopRequest: the parser polls it, so a stop interrupts a huge parse too.
     std::atomic<bool> m_parseCancel{false};
     std::atomic<bool> m_changedElsewhere{false};

@@ -45,7 +45,9 @@ void ScriptHost::start(const QString &source, const QString &scriptName, bool ex
 {
     Q_ASSERT(!m_interpreter);
     m_source = source;
+    m_scriptName = scriptName;
     m_interpreter = new Interpreter(m_timers.get());
+    m_interpreter->setProbe(&m_probe);
     m_interpreter->setScriptName(scriptName);
     m_interpreter->setExitWhenDone(exitWhenDone);
     if (m_out && m_err)

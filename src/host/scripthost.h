@@ -7,6 +7,8 @@
 // script never blocks it.
 #pragma once
 
+#include "scriptprobe.h"
+
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
@@ -50,6 +52,11 @@ public:
     void setOutput(Output out, Output err);
     //! The script's heap limit in bytes (`havel --max-heap`); 0: none. Call before start().
     void setMaxHeapBytes(qint64 bytes) { m_maxHeapBytes = bytes; }
+    //! The interpreter's current line and busy time, readable from any thread (the
+    //! inspector's "interpreter busy for 10 s at demo.hv:12"). Valid for the host's lifetime.
+    const ScriptProbe &probe() const { return m_probe; }
+    //! The name given to start(), which labels the timers.
+    QString scriptName() const { return m_scriptName; }
 
     //! Starts running @p source; @p scriptName labels its timers. Call once.
     void start(const QString &source, const QString &scriptName, bool exitWhenDone);
@@ -77,6 +84,8 @@ private:
     Output m_out;                          // set before start(); empty: stdout
     Output m_err;                          // set before start(); empty: stderr
     qint64 m_maxHeapBytes = -1;            // -1: the interpreter's default
+    QString m_scriptName;
+    ScriptProbe m_probe; // written on m_thread by the interpreter, read anywhere
 };
 
 } // namespace havel::script

@@ -37,6 +37,7 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     TimerOptions coreOptions;
     coreOptions.label = QStringLiteral("%1:%2").arg(m_engine.scriptName()).arg(line);
     coreOptions.stopAfterErrors = options.stopAfterErrors;
+    coreOptions.mode = options.mode;
     // The id is known only once the call returns, and the callback cannot run before then:
     // it is delivered to this very thread by a queued call.
     auto idCell = std::make_shared<quint64>(InvalidTimerId);
@@ -57,9 +58,11 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     entry.mode = options.mode;
     entry.ref = options.ref;
     entry.stopAfterErrors = options.stopAfterErrors;
+    // Pauses live in the core, with their reasons, so that the inspector's Resume cannot wake
+    // a timer outside its mode and a mode change cannot undo the user's pause.
     if (!entry.mode.isEmpty() && entry.mode != m_engine.mode()) {
-        entry.modePaused = true;
-        manager.pauseTimer(id);
+        entry.pauseReasons = PauseByMode;
+        manager.pauseTimer(id, PauseByMode);
     }
     m_keepAlive += entry.keepsAlive() ? 1 : 0;
     m_entries.emplace(id, std::move(entry));
@@ -146,9 +149,8 @@ bool TimerBindings::pause(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    update(it->second, [](Entry &entry) { entry.userPaused = true; });
-    if (!it->second.modePaused)
-        m_engine.timerManager().pauseTimer(id);
+    update(it->second, [](Entry &entry) { entry.pauseReasons |= PauseByUser; });
+    m_engine.timerManager().pauseTimer(id, PauseByUser);
     m_engine.timersChanged();
     return true;
 }
@@ -158,9 +160,8 @@ bool TimerBindings::resume(quint64 id)
     const auto it = m_entries.find(id);
     if (it == m_entries.end() || !isLive(id))
         return false;
-    update(it->second, [](Entry &entry) { entry.userPaused = false; });
-    if (!it->second.modePaused)
-        m_engine.timerManager().resumeTimer(id);
+    update(it->second, [](Entry &entry) { entry.pauseReasons &= PauseReasons(~PauseByUser); });
+    m_engine.timerManager().resumeTimer(id, PauseByUser);
     m_engine.timersChanged();
     return true;
 }
@@ -202,7 +203,12 @@ bool TimerBindings::isLive(quint64 id) const
 void TimerBindings::reconcile()
 {
     for (auto it = m_entries.begin(); it != m_entries.end();) {
-        if (m_engine.timerManager().timerStatus(it->first)) {
+        // The core may have stopped a timer by itself (its error policy), and the inspector
+        // may have paused or resumed it.
+        const auto status = m_engine.timerManager().timerStatus(it->first);
+        if (status) {
+            const PauseReasons reasons = status->pauseReasons;
+            update(it->second, [reasons](Entry &entry) { entry.pauseReasons = reasons; });
             ++it;
             continue;
         }
@@ -218,15 +224,13 @@ void TimerBindings::modeChanged()
     for (auto &[id, entry] : m_entries) {
         if (entry.mode.isEmpty())
             continue;
-        const bool inMode = entry.mode == m_engine.mode();
-        if (inMode && entry.modePaused) {
-            update(entry, [](Entry &e) { e.modePaused = false; });
-            if (!entry.userPaused)
-                manager.resumeTimer(id);
-        } else if (!inMode && !entry.modePaused) {
-            update(entry, [](Entry &e) { e.modePaused = true; });
-            if (!entry.userPaused)
-                manager.pauseTimer(id);
+        // Only the mode's own reason changes: a pause by the user (or the inspector) stays.
+        if (entry.mode == m_engine.mode()) {
+            update(entry, [](Entry &e) { e.pauseReasons &= PauseReasons(~PauseByMode); });
+            manager.resumeTimer(id, PauseByMode);
+        } else {
+            update(entry, [](Entry &e) { e.pauseReasons |= PauseByMode; });
+            manager.pauseTimer(id, PauseByMode);
         }
     }
     m_engine.timersChanged();
@@ -331,7 +335,7 @@ void TimerBindings::wait(quint64 id, int line)
     if (!isLive(id))
         return;
     const auto it = m_entries.find(id);
-    if (it != m_entries.end() && (it->second.userPaused || it->second.modePaused) && !keepsAlive())
+    if (it != m_entries.end() && it->second.pauseReasons != 0 && !keepsAlive())
         fail(line, QStringLiteral("wait: timer %1 is paused and no other timer could resume it").arg(id));
     // The fiber parks; other fibers and timer callbacks run until the timer has ended.
     m_engine.parkUntil([this, id] { return !isLive(id); });
@@ -352,7 +356,7 @@ Value TimerBindings::awaitTimer(quint64 id, int line)
     if (!isLive(id))
         return take();
     const auto it = m_entries.find(id);
-    if (it != m_entries.end() && (it->second.userPaused || it->second.modePaused) && !keepsAlive())
+    if (it != m_entries.end() && it->second.pauseReasons != 0 && !keepsAlive())
         fail(line, QStringLiteral("await: timer %1 is paused and no other timer could resume it").arg(id));
     m_results.emplace(id, Value());
     m_engine.parkUntil([this, id] { return !isLive(id); }, take);

@@ -15,6 +15,7 @@
 // once no timer runs. keepsAlive() is O(1): a count kept as entries change.
 #pragma once
 
+#include <timertypes.h>
 #include <value.h>
 
 #include <QtCore/QString>
@@ -86,13 +87,16 @@ private:
         int line = 0;
         QString mode;
         bool ref = true;
-        bool userPaused = false;
-        bool modePaused = false;
+        //! The core's pause reasons for this timer (TimerStatus::pauseReasons), the one truth
+        //! for the script, the inspector and the mode rule. Mirrored here so that keepsAlive()
+        //! stays O(1): set from what this thread asks of the core, and refreshed from the core
+        //! by reconcile() when someone else (the inspector) paused or resumed it.
+        PauseReasons pauseReasons = 0;
         bool running = false;     //!< its callback's fiber has not ended yet
         int stopAfterErrors = 0;
         int errors = 0;
         qint64 coalesced = 0;     //!< ticks delivered while its callback had not ended
-        bool keepsAlive() const { return ref && !userPaused && !modePaused; }
+        bool keepsAlive() const { return ref && pauseReasons == 0; }
     };
 
     //! A timer fired: runs its callable. Called by the core on the interpreter thread.

@@ -6,6 +6,7 @@
 #include <QtCore/QEvent>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
+#include <QtGui/QPalette>
 #include <QtQml/QQmlComponent>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
@@ -30,6 +31,24 @@ InspectorWindow::InspectorWindow(TimerManager *manager, QObject *parent)
     m_filterModel->setSourceModel(m_model.get());
 }
 
+InspectorWindow::InspectorWindow(TimerSource *source, QObject *parent)
+    : QObject(parent),
+      m_model(std::make_unique<TimerListModel>(source)),
+      m_filterModel(std::make_unique<TimerFilterModel>())
+{
+    m_filterModel->setSourceModel(m_model.get());
+}
+
+void InspectorWindow::setStatusText(const QString &text, bool alert)
+{
+    m_statusText = text;
+    m_statusAlert = alert;
+    if (m_window) {
+        m_window->setProperty("statusText", text);
+        m_window->setProperty("statusAlert", alert);
+    }
+}
+
 InspectorWindow::~InspectorWindow()
 {
     // The window's items hold the models: destroy it, then its engine, before them.
@@ -48,6 +67,19 @@ bool InspectorWindow::show()
         m_error = QStringLiteral("InspectorWindow::show: needs a QGuiApplication");
         return false;
     }
+    // The palette follows the system's (Theme.qml reads it through SystemPalette); where there
+    // is no desktop to ask (Xvfb, a bare X server), HAVEL_INSPECTOR_THEME=dark asks for the
+    // dark variant the way a dark desktop would: through the application palette.
+    if (qEnvironmentVariable("HAVEL_INSPECTOR_THEME") == QLatin1String("dark")) {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x14, 0x17, 0x1c));
+        dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe9, 0xef));
+        dark.setColor(QPalette::Base, QColor(0x1d, 0x21, 0x28));
+        dark.setColor(QPalette::Text, QColor(0xe6, 0xe9, 0xef));
+        dark.setColor(QPalette::Button, QColor(0x1d, 0x21, 0x28));
+        dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe9, 0xef));
+        QGuiApplication::setPalette(dark);
+    }
     auto engine = std::make_unique<QQmlEngine>();
     // Qt 6.4 does not search the resource import path that qt_add_qml_module uses by default.
     engine->addImportPath(QStringLiteral("qrc:/qt/qml"));
@@ -55,6 +87,8 @@ bool InspectorWindow::show()
     std::unique_ptr<QObject> root(component.createWithInitialProperties({
             {QStringLiteral("timerModel"), QVariant::fromValue(m_model.get())},
             {QStringLiteral("filterModel"), QVariant::fromValue(m_filterModel.get())},
+            {QStringLiteral("statusText"), m_statusText},
+            {QStringLiteral("statusAlert"), m_statusAlert},
     }));
     if (!root) {
         m_error = QStringLiteral("InspectorWindow::show: cannot load %1: %2")

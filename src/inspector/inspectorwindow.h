@@ -61,6 +61,7 @@ namespace havel {
 class TimerFilterModel;
 class TimerListModel;
 class TimerManager;
+class TimerSource;
 
 //! Creates, shows and grabs the inspector window for one TimerManager.
 //!
@@ -74,6 +75,8 @@ class InspectorWindow : public QObject
 public:
     //! Prepares the models for @p manager; no window exists until show().
     explicit InspectorWindow(TimerManager *manager, QObject *parent = nullptr);
+    //! Prepares the models for @p source (a remote process, say), which must outlive this.
+    explicit InspectorWindow(TimerSource *source, QObject *parent = nullptr);
     //! Closes and destroys the window; leaves the manager and its timers alone.
     ~InspectorWindow() override;
 
@@ -92,6 +95,9 @@ public:
     QQuickWindow *window() const;
     //! The unfiltered model the window shows.
     TimerListModel *model() const;
+    //! A line the window shows above the table ("attached to demo.hv (pid 42)", "... has
+    //! ended"); empty hides it. @p alert shows it as bad news. May be set before show().
+    void setStatusText(const QString &text, bool alert = false);
 
     //! Call before constructing QGuiApplication. Empty if a window can be opened (a display is
     //! set, or QT_QPA_PLATFORM names a platform that needs none, such as offscreen); otherwise
@@ -112,6 +118,8 @@ private:
     std::unique_ptr<QQmlEngine> m_engine;
     std::unique_ptr<QQuickWindow> m_window;
     QString m_error;
+    QString m_statusText;
+    bool m_statusAlert = false;
 };
 
 } // namespace havel

@@ -20,6 +20,7 @@ bool startsDescending(int role)
     case Roles::NextDueMsRole:
     case Roles::RemainingMsRole:
     case Roles::LastErrorRole:
+    case Roles::ModeRole:
         return false;
     default:
         return true;
@@ -90,18 +91,40 @@ bool TimerFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &source
     };
     const QString id = index.data(Roles::IdRole).toString();
     return contains(index.data(Roles::LabelRole).toString())
+            || contains(index.data(Roles::ModeRole).toString())
             || contains(index.data(Roles::LastErrorRole).toString())
             || contains(enumKey<TimerListModel::Kind>(index.data(Roles::KindRole)))
             || contains(enumKey<TimerListModel::State>(index.data(Roles::StateRole)))
             || needle == id || needle == QLatin1Char('#') + id;
 }
 
+QVariantList TimerFilterModel::shownIds() const
+{
+    QVariantList ids;
+    ids.reserve(rowCount());
+    for (int row = 0; row < rowCount(); ++row)
+        ids.append(index(row, 0).data(Roles::IdRole));
+    return ids;
+}
+
 bool TimerFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    const int role = sortRole();
+    int role = sortRole();
     const auto *timers = qobject_cast<const TimerListModel *>(sourceModel());
+    const auto numeric = [timers](const QModelIndex &index, int role) {
+        return timers ? timers->numericValue(index.row(), role) : index.data(role).toDouble();
+    };
+    if (role == Roles::NextDueMsRole) {
+        const double pausedValue = double(TimerListModel::State::Paused);
+        const bool leftPaused = numeric(left, Roles::StateRole) == pausedValue;
+        const bool rightPaused = numeric(right, Roles::StateRole) == pausedValue;
+        if (leftPaused != rightPaused) // last in either order: lessThan's sense flips when descending
+            return descending() ? leftPaused : rightPaused;
+        if (leftPaused)
+            role = Roles::RemainingMsRole;
+    }
     int order = 0;
-    if (role == Roles::LabelRole || role == Roles::LastErrorRole) {
+    if (role == Roles::LabelRole || role == Roles::LastErrorRole || role == Roles::ModeRole) {
         order = left.data(role).toString().compare(right.data(role).toString(),
                                                    Qt::CaseInsensitive);
     } else if (timers) {

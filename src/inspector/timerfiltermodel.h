@@ -9,7 +9,9 @@ namespace havel {
 //!
 //! The filter matches, case-insensitively, a timer's label, last error, kind, state or id
 //! ("#12" or "12"). Sorting is by the raw role value, ties broken by id, so equal rows keep
-//! their creation order. The default is creation order (IdRole, ascending).
+//! their creation order. The default is creation order (IdRole, ascending). Sorted by next
+//! fire, paused timers come last either way, in the order of their frozen remaining time: a
+//! paused timer has no next fire.
 //!
 //! Thread: GUI thread, like the source model.
 class TimerFilterModel : public QSortFilterProxyModel
@@ -34,6 +36,8 @@ public:
     Q_INVOKABLE void sortBy(int role);
     //! Sorts by @p role in the given order.
     Q_INVOKABLE void setSort(int role, bool descending);
+    //! The ids of the rows the filter lets through, in display order ("Stop all" stops these).
+    Q_INVOKABLE QVariantList shownIds() const;
 
 Q_SIGNALS:
     void filterTextChanged();

@@ -1,6 +1,10 @@
 #include "timerlistmodel.h"
 
+#include "managertimersource.h"
+#include "timerhistorymodel.h"
 #include "timermanager.h"
+
+#include <QtCore/QDateTime>
 
 #include <algorithm>
 
@@ -41,30 +45,59 @@ constexpr int kDefaultPollIntervalMs = 100;
 } // namespace
 
 TimerListModel::TimerListModel(TimerManager *manager, QObject *parent)
-    : QAbstractListModel(parent), m_manager(manager)
+    : TimerListModel(static_cast<TimerSource *>(nullptr), parent)
+{
+    m_ownedSource = std::make_unique<ManagerTimerSource>(manager);
+    m_source = m_ownedSource.get();
+}
+
+TimerListModel::TimerListModel(TimerSource *source, QObject *parent)
+    : QAbstractListModel(parent), m_source(source), m_history(std::make_unique<TimerHistoryModel>())
 {
     m_latenessHistory.reserve(kLatenessHistoryLength);
     connect(&m_pollTimer, &QTimer::timeout, this, &TimerListModel::refresh);
+    m_pollIntervalMs = kDefaultPollIntervalMs;
     m_pollTimer.start(kDefaultPollIntervalMs);
     scheduleRefresh();
+    if (source)
+        connect(source, &TimerSource::changed, this, &TimerListModel::scheduleRefresh);
 }
 
 TimerListModel::~TimerListModel() = default;
 
 int TimerListModel::pollInterval() const
 {
-    return m_pollTimer.isActive() ? m_pollTimer.interval() : 0;
+    return m_pollIntervalMs;
 }
 
 void TimerListModel::setPollInterval(int ms)
 {
-    if (ms == pollInterval())
+    ms = std::max(0, ms);
+    if (ms == m_pollIntervalMs)
         return;
+    m_pollIntervalMs = ms;
+    m_quietPolls = 0;
     if (ms > 0)
         m_pollTimer.start(ms);
     else
         m_pollTimer.stop();
     Q_EMIT pollIntervalChanged();
+}
+
+void TimerListModel::adaptPolling(bool changed)
+{
+    // Idle timers change nothing between polls, yet copying and diffing 10,000 of them ten
+    // times a second would be most of an idle window's cost. After kQuietPollsBeforeBackoff
+    // polls without a change, poll kBackoffFactor times less often; the first change (or an
+    // action from the window) brings the normal pace back.
+    if (m_pollIntervalMs <= 0)
+        return;
+    m_quietPolls = changed ? 0 : m_quietPolls + 1;
+    const int wanted = m_quietPolls >= kQuietPollsBeforeBackoff
+            ? std::min(kBackoffMaxMs, m_pollIntervalMs * kBackoffFactor)
+            : m_pollIntervalMs;
+    if (m_pollTimer.interval() != wanted)
+        m_pollTimer.start(wanted);
 }
 
 int TimerListModel::rowCount(const QModelIndex &parent) const
@@ -97,6 +130,10 @@ QVariant TimerListModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(s.errorCount);
     case LastErrorRole:
         return s.lastError;
+    case ModeRole:
+        return s.mode;
+    case PauseReasonsRole:
+        return int(s.pauseReasons);
     case NextDueMsRole:
     case RemainingMsRole:
     case FiresPerSecondRole:
@@ -130,6 +167,8 @@ QHash<int, QByteArray> TimerListModel::roleNames() const
         {MaxLatenessMsRole, "maxLatenessMs"},
         {LastCallbackMsRole, "lastCallbackMs"},
         {MaxCallbackMsRole, "maxCallbackMs"},
+        {PauseReasonsRole, "pauseReasons"},
+        {ModeRole, "mode"},
     };
 }
 
@@ -173,6 +212,8 @@ double TimerListModel::numericValue(int row, int role) const
         return toMs(s.lastCallbackDuration);
     case MaxCallbackMsRole:
         return toMs(s.maxCallbackDuration);
+    case PauseReasonsRole:
+        return double(s.pauseReasons);
     default:
         return 0;
     }
@@ -218,39 +259,75 @@ double TimerListModel::steadyNowMs() const
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-bool TimerListModel::pause(quint64 id)
+double TimerListModel::busyForMs() const
 {
-    const bool ok = m_manager && m_manager->pauseTimer(id);
+    return m_busyForMs;
+}
+
+QString TimerListModel::busyAt() const
+{
+    return m_busyAt;
+}
+
+TimerHistoryModel *TimerListModel::history() const
+{
+    return m_history.get();
+}
+
+TimerSource *TimerListModel::source() const
+{
+    return m_source;
+}
+
+void TimerListModel::controlled(bool ok)
+{
+    m_quietPolls = 0; // the user acts: follow at the normal pace
+    adaptPolling(true);
     scheduleRefresh();
     if (ok)
         Q_EMIT timersControlled();
+}
+
+bool TimerListModel::pause(quint64 id)
+{
+    const bool ok = m_source && m_source->pauseTimer(id);
+    controlled(ok);
     return ok;
 }
 
 bool TimerListModel::resume(quint64 id)
 {
-    const bool ok = m_manager && m_manager->resumeTimer(id);
-    scheduleRefresh();
-    if (ok)
-        Q_EMIT timersControlled();
+    const bool ok = m_source && m_source->resumeTimer(id);
+    controlled(ok);
     return ok;
 }
 
 bool TimerListModel::stop(quint64 id)
 {
-    const bool ok = m_manager && m_manager->stopTimer(id);
-    scheduleRefresh();
-    if (ok)
-        Q_EMIT timersControlled();
+    const bool ok = m_source && m_source->stopTimer(id);
+    controlled(ok);
     return ok;
 }
 
 int TimerListModel::stopAll()
 {
-    const int stopped = m_manager ? m_manager->cleanupAllTimers() : 0;
-    scheduleRefresh();
-    if (stopped > 0)
-        Q_EMIT timersControlled();
+    QList<TimerId> ids;
+    ids.reserve(qsizetype(m_rows.size()));
+    for (const Row &row : m_rows)
+        ids.append(row.status.id);
+    const int stopped = m_source ? m_source->stopTimers(ids) : 0;
+    controlled(stopped > 0);
+    return stopped;
+}
+
+int TimerListModel::stopTimers(const QVariantList &ids)
+{
+    QList<TimerId> list;
+    list.reserve(ids.size());
+    for (const QVariant &id : ids)
+        list.append(TimerId(id.toDouble()));
+    const int stopped = m_source ? m_source->stopTimers(list) : 0;
+    controlled(stopped > 0);
     return stopped;
 }
 
@@ -268,12 +345,44 @@ void TimerListModel::scheduleRefresh()
 void TimerListModel::refresh()
 {
     m_refreshQueued = false;
-    if (!m_manager) {
+    const qint64 nowNs = steadyNowNs();
+    if (!m_source) {
         clearRows();
         updateStats(0);
+        updateActivity(nowNs);
         return;
     }
-    applySnapshot(m_manager->snapshot(), steadyNowNs());
+    // A source that can tell "nothing new" (a remote one) spares the copy and the diff, unless
+    // some rate still has to decay towards 0.
+    const quint64 serial = m_source->changeSerial();
+    const bool ratesMove = m_firesPerSecond > 0;
+    bool changed = false;
+    if (serial == 0 || serial != m_lastSerial || ratesMove || m_pollSeq == 0) {
+        m_lastSerial = serial;
+        changed = applySnapshot(m_source->snapshot(), nowNs);
+    }
+    changed |= updateActivity(nowNs);
+    adaptPolling(changed || m_busyForMs > 0);
+    Q_EMIT refreshed();
+}
+
+bool TimerListModel::updateActivity(qint64 nowNs)
+{
+    const InterpreterActivity activity = m_source ? m_source->activity() : InterpreterActivity{};
+    const qint64 thresholdNs = duration_cast<nanoseconds>(kBusyThreshold).count();
+    double busyMs = 0;
+    QString at;
+    if (activity.busySinceNs > 0 && nowNs - activity.busySinceNs > thresholdNs) {
+        busyMs = double(nowNs - activity.busySinceNs) / 1e6;
+        if (activity.line > 0)
+            at = QStringLiteral("%1:%2").arg(activity.scriptName).arg(activity.line);
+    }
+    if (busyMs == m_busyForMs && at == m_busyAt)
+        return false;
+    m_busyForMs = busyMs;
+    m_busyAt = at;
+    Q_EMIT activityChanged();
+    return true;
 }
 
 void TimerListModel::clearRows()
@@ -285,8 +394,10 @@ void TimerListModel::clearRows()
     endRemoveRows();
 }
 
-void TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
+bool TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
 {
+    const size_t rowsBefore = m_rows.size();
+    const qsizetype historyBefore = m_history->rowCount();
     ++m_pollSeq;
     m_pollTimesNs[m_pollSeq % kRateSlots] = nowNs;
 
@@ -332,7 +443,9 @@ void TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
         it = runEnd;
     }
     emitChangedRanges(changed);
-    updateStats(latenessSampleMs);
+    const bool statsMoved = updateStats(latenessSampleMs);
+    return !changed.empty() || statsMoved || m_rows.size() != rowsBefore
+            || m_history->rowCount() != historyBefore;
 }
 
 void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
@@ -350,6 +463,15 @@ void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
             runs.back().second = r;
         else
             runs.emplace_back(r, r);
+    }
+    // The timers that ended go to the history, and their errors stay in the run's count.
+    const QDateTime endedAt = runs.empty() ? QDateTime() : QDateTime::currentDateTime();
+    for (const auto &[first, last] : runs) {
+        for (int r = first; r <= last; ++r) {
+            const TimerStatus &ended = m_rows[size_t(r)].status;
+            m_endedErrors += qint64(ended.errorCount);
+            m_history->timerEnded(ended, endedAt);
+        }
     }
     // Back to front, so that earlier runs keep their row numbers.
     for (auto run = runs.rbegin(); run != runs.rend(); ++run) {
@@ -408,6 +530,8 @@ quint32 TimerListModel::updateRow(Row &row, TimerStatus &&status)
     track(old.lastCallbackDuration, status.lastCallbackDuration, LastCallbackMsRole);
     track(old.maxCallbackDuration, status.maxCallbackDuration, MaxCallbackMsRole);
     track(old.label, std::move(status.label), LabelRole);
+    track(old.pauseReasons, status.pauseReasons, PauseReasonsRole);
+    track(old.mode, std::move(status.mode), ModeRole);
     return roles;
 }
 
@@ -423,8 +547,10 @@ double TimerListModel::fireRate(const Row &row, qint64 nowNs) const
     if (from >= m_pollSeq)
         return 0;
     const qint64 spanNs = nowNs - m_pollTimesNs[from % kRateSlots];
-    if (spanNs <= 0)
-        return 0;
+    // Over a very short span (a row seen first by the previous poll, a refresh right after a
+    // poll) one fire more or less would read as hundreds per second: keep the last rate.
+    if (spanNs < duration_cast<nanoseconds>(kMinRateSpan).count())
+        return row.firesPerSecond;
     const quint64 fires = row.status.fireCount - row.fireHistory[from % kRateSlots];
     return double(fires) * 1e9 / double(spanNs);
 }
@@ -457,7 +583,7 @@ void TimerListModel::emitChangedRanges(const std::vector<std::pair<int, quint32>
         Q_EMIT dataChanged(index(range.first), index(range.last), rolesOf(range.roles));
 }
 
-void TimerListModel::updateStats(double latenessSampleMs)
+bool TimerListModel::updateStats(double latenessSampleMs)
 {
     int paused = 0;
     int failing = 0;
@@ -471,15 +597,27 @@ void TimerListModel::updateStats(double latenessSampleMs)
         errors += qint64(row.status.errorCount);
         worst = std::max(worst, toMs(row.status.maxLateness));
     }
+    errors += m_endedErrors;
+    // An idle window must not redraw: tell the view only about a change it can show. A
+    // lateness history of zeros that gains another zero looks the same as before.
+    const bool historyMoves = latenessSampleMs != 0
+            || std::any_of(m_latenessHistory.cbegin(), m_latenessHistory.cend(),
+                           [](qreal v) { return v != 0; });
+    const bool changed = historyMoves || paused != m_pausedCount || failing != m_failingCount
+            || rate != m_firesPerSecond || errors != m_totalErrors || worst != m_worstLatenessMs
+            || int(m_rows.size()) != m_statsRowCount;
     m_pausedCount = paused;
     m_failingCount = failing;
     m_firesPerSecond = rate;
     m_totalErrors = errors;
     m_worstLatenessMs = worst;
+    m_statsRowCount = int(m_rows.size());
     if (m_latenessHistory.size() >= kLatenessHistoryLength)
         m_latenessHistory.removeFirst();
     m_latenessHistory.append(latenessSampleMs);
-    Q_EMIT statsChanged();
+    if (changed)
+        Q_EMIT statsChanged();
+    return changed;
 }
 
 } // namespace havel

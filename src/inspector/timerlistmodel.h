@@ -22,6 +22,7 @@
 // kRateWindow (and kRateSlots polls), timed with the steady clock, never the wall clock.
 #pragma once
 
+#include "timersource.h"
 #include "timertypes.h"
 
 #include <QtCore/QAbstractListModel>
@@ -31,10 +32,12 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <vector>
 
 namespace havel {
 
+class TimerHistoryModel;
 class TimerManager;
 
 //! The live timers of a TimerManager, one row per timer in creation order, refreshed by polling.
@@ -53,12 +56,18 @@ class TimerListModel : public QAbstractListModel
     Q_PROPERTY(int failingCount READ failingCount NOTIFY statsChanged)
     Q_PROPERTY(QList<qreal> latenessHistory READ latenessHistory NOTIFY statsChanged)
     Q_PROPERTY(double worstLatenessMs READ worstLatenessMs NOTIFY statsChanged)
+    Q_PROPERTY(double busyForMs READ busyForMs NOTIFY activityChanged)
+    Q_PROPERTY(QString busyAt READ busyAt NOTIFY activityChanged)
+    Q_PROPERTY(havel::TimerHistoryModel *history READ history CONSTANT)
 
 public:
     enum class Kind { Timeout, Interval };
     Q_ENUM(Kind)
     enum class State { Active, Paused };
     Q_ENUM(State)
+    //! The bits of PauseReasonsRole (havel::PauseReason).
+    enum PauseReasonBit { PausedByUser = PauseByUser, PausedByMode = PauseByMode };
+    Q_ENUM(PauseReasonBit)
 
     enum Roles {
         IdRole = Qt::UserRole + 1, //!< TimerId (number)
@@ -77,6 +86,8 @@ public:
         MaxLatenessMsRole,         //!< worst lateness, ms
         LastCallbackMsRole,        //!< duration of the last callback, ms
         MaxCallbackMsRole,         //!< longest callback, ms
+        PauseReasonsRole,          //!< PauseReason bits (user 1, mode 2); 0 while active
+        ModeRole,                  //!< the mode the timer is scoped to, or empty
     };
     Q_ENUM(Roles)
 
@@ -86,16 +97,31 @@ public:
     static constexpr int kMergeGap = 8;
     //! Fires/s are averaged over at most this long ...
     static constexpr std::chrono::milliseconds kRateWindow{2000};
+    //! ... but never over less than this.
+    static constexpr std::chrono::milliseconds kMinRateSpan{250};
     //! ... and over at most this many polls.
     static constexpr int kRateSlots = 24;
+    //! After this many polls in a row without a change, polling slows down ...
+    static constexpr int kQuietPollsBeforeBackoff = 20;
+    //! ... to this many times the poll interval, but no slower than kBackoffMaxMs.
+    static constexpr int kBackoffFactor = 10;
+    static constexpr int kBackoffMaxMs = 1000;
     //! How many polls the lateness history keeps (12 s at the default 10 Hz).
     static constexpr int kLatenessHistoryLength = 120;
 
+    //! The interpreter counts as busy once it has been away from its event loop this long.
+    static constexpr std::chrono::milliseconds kBusyThreshold{1000};
+
     //! Observes @p manager (null gives an empty model). Starts polling at once.
     explicit TimerListModel(TimerManager *manager, QObject *parent = nullptr);
+    //! Observes @p source, which must outlive the model or be destroyed with it (it then
+    //! empties itself). Starts polling at once.
+    explicit TimerListModel(TimerSource *source, QObject *parent = nullptr);
     ~TimerListModel() override;
 
     //! Milliseconds between polls; 0 stops automatic polling (tests then call refresh()).
+    //! While nothing changes for kQuietPollsBeforeBackoff polls, the model polls
+    //! kBackoffFactor times less often (at most kBackoffMaxMs apart) until something does.
     int pollInterval() const;
     void setPollInterval(int ms);
 
@@ -113,7 +139,7 @@ public:
     int pausedCount() const;
     //! Sum of the live timers' fires/s.
     double firesPerSecond() const;
-    //! Sum of the live timers' error counts.
+    //! Errors over the whole run: the live timers' error counts plus those of ended timers.
     qint64 totalErrors() const;
     //! How many live timers have thrown at least once.
     int failingCount() const;
@@ -122,6 +148,16 @@ public:
     QList<qreal> latenessHistory() const;
     //! The worst maxLateness (ms) of the live timers.
     double worstLatenessMs() const;
+
+    //! How long the interpreter has been away from its event loop, if longer than
+    //! kBusyThreshold; else 0.
+    double busyForMs() const;
+    //! Where it is busy: "demo.hv:12", or empty.
+    QString busyAt() const;
+    //! The timers that ended while observed, newest first.
+    TimerHistoryModel *history() const;
+    //! The source the model reads.
+    TimerSource *source() const;
 
     //! Now on the steady clock, in the ms units of NextDueMsRole.
     Q_INVOKABLE double steadyNowMs() const;
@@ -132,8 +168,10 @@ public:
     Q_INVOKABLE bool resume(quint64 id);
     //! Stops timer @p id; its row goes away on the next event loop turn.
     Q_INVOKABLE bool stop(quint64 id);
-    //! Stops every timer of the manager (cleanupAllTimers()); returns how many it stopped.
+    //! Stops every timer shown (the rows this model has); returns how many it asked to stop.
     Q_INVOKABLE int stopAll();
+    //! Stops the timers @p ids (numbers, as QML passes them); returns how many it asked to stop.
+    Q_INVOKABLE int stopTimers(const QVariantList &ids);
 
 public Q_SLOTS:
     //! Polls the manager now and applies the difference to the rows.
@@ -144,8 +182,12 @@ Q_SIGNALS:
     //! A pause, resume, stop or "stop all" from this model reached the manager. The owner of
     //! the timers (the script host) may need to know: nothing else tells it.
     void timersControlled();
-    //! The header figures changed; emitted at most once per poll.
+    //! The header figures changed; emitted at most once per poll, and only on a change.
     void statsChanged();
+    //! A poll has been applied (whether or not anything changed).
+    void refreshed();
+    //! busyForMs or busyAt changed.
+    void activityChanged();
 
 private:
     struct Row
@@ -158,7 +200,7 @@ private:
     };
 
     void scheduleRefresh();
-    void applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
+    bool applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
     void removeVanishedRows(const std::vector<TimerStatus> &timers);
     void insertTimerRows(int row, std::vector<TimerStatus>::iterator first,
                          std::vector<TimerStatus>::iterator last);
@@ -166,10 +208,17 @@ private:
     double fireRate(const Row &row, qint64 nowNs) const;
     void emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed);
     void clearRows();
-    void updateStats(double latenessSampleMs);
+    bool updateStats(double latenessSampleMs);
+    bool updateActivity(qint64 nowNs);
+    void adaptPolling(bool changed);
+    void controlled(bool ok);
 
-    QPointer<TimerManager> m_manager;
+    std::unique_ptr<TimerSource> m_ownedSource; // with the TimerManager constructor
+    QPointer<TimerSource> m_source;
+    std::unique_ptr<TimerHistoryModel> m_history;
     QTimer m_pollTimer;
+    int m_pollIntervalMs = 0; // as set; the timer runs slower while nothing changes
+    int m_quietPolls = 0;     // polls in a row that changed nothing
     bool m_refreshQueued = false;
 
     std::vector<Row> m_rows; // in id order, as the snapshot
@@ -180,6 +229,11 @@ private:
     int m_failingCount = 0;
     double m_firesPerSecond = 0;
     qint64 m_totalErrors = 0;
+    qint64 m_endedErrors = 0; // errors of timers that ended while observed
+    quint64 m_lastSerial = 0; // the source's changeSerial() at the last full poll
+    double m_busyForMs = 0;
+    QString m_busyAt;
+    int m_statsRowCount = -1; // liveCount at the last statsChanged
     double m_worstLatenessMs = 0;
     QList<qreal> m_latenessHistory;
 };

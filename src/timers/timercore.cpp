@@ -148,7 +148,7 @@ bool TimerCore::stop(TimerId id)
     return true;
 }
 
-bool TimerCore::pause(TimerId id)
+bool TimerCore::pause(TimerId id, PauseReason reason)
 {
     bool wake = false;
     {
@@ -157,8 +157,13 @@ bool TimerCore::pause(TimerId id)
         if (it == m_records.end())
             return false;
         TimerRecord &record = it->second;
-        if (record.state.load(std::memory_order_relaxed) == TimerState::Paused)
+        const PauseReasons before = record.pauseReasons;
+        record.pauseReasons |= reason;
+        if (before != 0) { // paused already: only the reasons change
+            if (record.pauseReasons != before)
+                bumpVersion();
             return true;
+        }
         record.pausedRemainingNs =
                 std::max<qint64>(0, record.dueNs.load(std::memory_order_relaxed) - steadyNowNs());
         record.state.store(TimerState::Paused, std::memory_order_relaxed);
@@ -170,7 +175,7 @@ bool TimerCore::pause(TimerId id)
     return true;
 }
 
-bool TimerCore::resume(TimerId id)
+bool TimerCore::resume(TimerId id, PauseReason reason)
 {
     bool wake = false;
     {
@@ -179,8 +184,15 @@ bool TimerCore::resume(TimerId id)
         if (it == m_records.end())
             return false;
         TimerRecord &record = it->second;
-        if (record.state.load(std::memory_order_relaxed) == TimerState::Active)
+        const PauseReasons before = record.pauseReasons;
+        record.pauseReasons &= PauseReasons(~reason);
+        if (before == 0)
+            return true; // active already
+        if (record.pauseReasons != 0) { // another reason still holds
+            if (record.pauseReasons != before)
+                bumpVersion();
             return true;
+        }
         const qint64 dueNs = saturatingAdd(steadyNowNs(), record.pausedRemainingNs);
         record.dueNs.store(dueNs, std::memory_order_relaxed);
         record.state.store(TimerState::Active, std::memory_order_relaxed);
@@ -233,6 +245,7 @@ TimerStatus TimerCore::statusOf(TimerId id, const TimerRecord &record, qint64 no
     status.id = id;
     status.kind = record.kind;
     status.state = record.state.load(std::memory_order_relaxed);
+    status.pauseReasons = record.pauseReasons;
     status.interval = duration_cast<milliseconds>(nanoseconds(record.periodNs));
     const qint64 dueNs = record.dueNs.load(std::memory_order_relaxed);
     const qint64 remainingNs = status.state == TimerState::Paused
@@ -245,8 +258,10 @@ TimerStatus TimerCore::statusOf(TimerId id, const TimerRecord &record, qint64 no
     status.fireCount = record.fireCount.load(std::memory_order_relaxed);
     status.skippedTicks = record.skippedTicks.load(std::memory_order_relaxed);
     status.errorCount = record.errorCount.load(std::memory_order_relaxed);
-    if (record.lastError)
-        status.lastError = *record.lastError;
+    if (record.rare) {
+        status.lastError = record.rare->lastError;
+        status.mode = record.rare->mode;
+    }
     status.lastLateness = nanoseconds(record.lastLatenessNs.load(std::memory_order_relaxed));
     status.maxLateness = nanoseconds(record.maxLatenessNs.load(std::memory_order_relaxed));
     status.lastCallbackDuration = nanoseconds(record.lastCallbackNs.load(std::memory_order_relaxed));
@@ -462,10 +477,7 @@ bool TimerCore::endFire(TimerId id, TimerKind kind, qint64 durationNs, const QSt
             record->lastCallbackNs.store(durationNs, std::memory_order_relaxed);
             storeMax(record->maxCallbackNs, durationNs);
             const quint64 errors = record->errorCount.fetch_add(1, std::memory_order_relaxed) + 1;
-            if (record->lastError)
-                *record->lastError = *error;
-            else
-                record->lastError = std::make_unique<QString>(*error);
+            record->text().lastError = *error;
             if (record->stopAfterErrors > 0 && errors >= quint64(record->stopAfterErrors)) {
                 qCInfo(lcTimers, "timer %llu stopped by its error policy after %llu error(s)",
                        id, errors);

@@ -52,6 +52,23 @@ struct TimerRecord
         : periodNs(periodNs), channel(channel), label(options.label), dueNs(dueNs),
           stopAfterErrors(options.stopAfterErrors), kind(kind)
     {
+        if (!options.mode.isEmpty())
+            text().mode = options.mode;
+    }
+
+    //! What most timers never need, allocated on first use so the record stays small.
+    struct Text
+    {
+        QString lastError;
+        QString mode;
+    };
+    //! The rarely used texts, made on first use. Guarded by registryLock (or the record is
+    //! not shared yet).
+    Text &text()
+    {
+        if (!rare)
+            rare = std::make_unique<Text>();
+        return *rare;
     }
 
     // Ordered by size, so that 100k live timers waste no padding (the record is most of a
@@ -69,10 +86,11 @@ struct TimerRecord
     std::atomic<qint64> lastCallbackNs{0};
     std::atomic<qint64> maxCallbackNs{0};
     qint64 pausedRemainingNs = 0;         // guarded by registryLock
-    std::unique_ptr<QString> lastError;   // guarded by registryLock; made on the first error
+    std::unique_ptr<Text> rare;           // guarded by registryLock; see text()
 
     const int stopAfterErrors;
     const TimerKind kind;
+    PauseReasons pauseReasons = 0;        // guarded by registryLock; state is Paused iff != 0
     std::atomic<TimerState> state{TimerState::Active};
     std::atomic<bool> deliveryPending{false}; //!< a fire is queued to the context, not yet run
 };
@@ -114,8 +132,8 @@ public:
     TimerId add(QObject *context, TimerKind kind, qint64 dueNs, qint64 periodNs,
                 TimerCallback &&callback, const TimerOptions &options);
     bool stop(TimerId id);
-    bool pause(TimerId id);
-    bool resume(TimerId id);
+    bool pause(TimerId id, PauseReason reason = PauseByUser);
+    bool resume(TimerId id, PauseReason reason = PauseByUser);
     int stopAll();
     std::optional<TimerStatus> status(TimerId id) const;
     QList<TimerId> ids() const;

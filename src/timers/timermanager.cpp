@@ -147,14 +147,14 @@ bool TimerManager::stopTimer(TimerId id)
     return m_core->stop(id);
 }
 
-bool TimerManager::pauseTimer(TimerId id)
+bool TimerManager::pauseTimer(TimerId id, PauseReason reason)
 {
-    return m_core->pause(id);
+    return m_core->pause(id, reason);
 }
 
-bool TimerManager::resumeTimer(TimerId id)
+bool TimerManager::resumeTimer(TimerId id, PauseReason reason)
 {
-    return m_core->resume(id);
+    return m_core->resume(id, reason);
 }
 
 int TimerManager::cleanupAllTimers()

@@ -91,10 +91,16 @@ public:
     bool clearTimeout(TimerId id) { return stopTimer(id); }
     //! Same as stopTimer().
     bool clearInterval(TimerId id) { return stopTimer(id); }
-    //! Pauses timer @p id, keeping its remaining time. True if @p id names a live timer.
-    bool pauseTimer(TimerId id);
-    //! Resumes a paused timer with the time it had left. True if @p id names a live timer.
-    bool resumeTimer(TimerId id);
+    //! Pauses timer @p id for the user (PauseByUser), keeping its remaining time. True if @p id
+    //! names a live timer.
+    bool pauseTimer(TimerId id) { return pauseTimer(id, PauseByUser); }
+    //! Adds @p reason to the reasons timer @p id is paused for; the first one pauses it.
+    bool pauseTimer(TimerId id, PauseReason reason);
+    //! Clears the user's pause (PauseByUser). The timer resumes with the time it had left,
+    //! unless another reason (its mode) still holds. True if @p id names a live timer.
+    bool resumeTimer(TimerId id) { return resumeTimer(id, PauseByUser); }
+    //! Clears @p reason; once no reason is left the timer resumes with the time it had left.
+    bool resumeTimer(TimerId id, PauseReason reason);
     //! Stops every timer and returns how many it stopped. Callable from inside a callback.
     int cleanupAllTimers();
 

@@ -47,11 +47,24 @@ private:
     QString m_message;
 };
 
+//! Why a timer is paused. A timer is paused while any of its reasons holds, and each party
+//! clears only its own: resuming what the user paused leaves a timer outside its mode paused,
+//! and a change of mode leaves the user's pause alone.
+enum PauseReason : quint8 {
+    PauseByUser = 0x1, //!< pauseTimer() without a reason: a script's h.pause(), the inspector
+    PauseByMode = 0x2, //!< the script's current mode is not the timer's mode
+};
+//! A set of PauseReason bits; 0 means active.
+using PauseReasons = quint8;
+
 //! Per-timer settings given at creation.
 struct TimerOptions
 {
     //! Free text shown by status and the inspector, for example "script.hv:12".
     QString label;
+    //! The mode the owner scopes the timer to, for display ("gaming"); the core does not
+    //! interpret it: the owner pauses the timer with PauseByMode outside that mode.
+    QString mode;
     //! Error policy: 0 keeps the timer running whatever its callback throws; N > 0 stops it
     //! after its N-th failed callback (1 stops on the first error).
     int stopAfterErrors = 0;
@@ -63,6 +76,8 @@ struct TimerStatus
     TimerId id = InvalidTimerId;
     TimerKind kind = TimerKind::Timeout;
     TimerState state = TimerState::Active;
+    //! Why it is paused (PauseReason bits); 0 while active.
+    PauseReasons pauseReasons = 0;
     //! The delay of a timeout or the period of an interval.
     std::chrono::milliseconds interval{0};
     //! Time until the next fire; frozen while paused, zero once due.
@@ -81,6 +96,7 @@ struct TimerStatus
     std::chrono::nanoseconds maxCallbackDuration{0};
 
     QString label;
+    QString mode; //!< TimerOptions::mode
 };
 
 //! Every live timer's status, in creation order, with the registry version it was taken at.

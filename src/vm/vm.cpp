@@ -511,9 +511,10 @@ bool Vm::runQueued()
     return !m_runQueue.empty();
 }
 
-bool Vm::budgetExpired()
+bool Vm::budgetExpired(int line)
 {
     m_budget = kBudgetCheckEvery;
+    m_host.atLine(line); // every kBudgetCheckEvery instructions: cheap enough for a probe
     m_steps += kBudgetCheckEvery;
     if (m_stepLimit > 0 && m_steps > m_stepLimit)
         throw StopUnwind{};
@@ -710,12 +711,25 @@ void Vm::execute(Fiber &fiber)
     fiber.state = Fiber::State::Running;
     m_sliceClock.start();
     m_budget = kBudgetCheckEvery;
+    // The outermost slice is where the thread leaves its event loop (nested ones run from a
+    // built-in inside a slice). Busy lasts until no fiber is left to run: a fiber preempted by
+    // its budget (it goes back to the run queue) keeps the VM busy, so a spinning callback
+    // shows as busy for as long as it spins, not for one slice.
+    if (!previous)
+        m_host.busyStarted();
+    m_host.atLine(lineOf(fiber));
     struct Restore
     {
         Vm *vm;
+        Fiber *fiber;
         Fiber *previous;
-        ~Restore() { vm->m_current = previous; }
-    } restore{this, previous};
+        ~Restore()
+        {
+            vm->m_current = previous;
+            if (!previous && fiber->state != Fiber::State::Runnable && vm->m_runQueue.empty())
+                vm->m_host.busyEnded();
+        }
+    } restore{this, &fiber, previous};
 
     std::vector<Value> &stack = fiber.stack;
     const std::uint8_t *ip = nullptr;
@@ -1130,7 +1144,7 @@ void Vm::execute(Fiber &fiber)
                 case Op::Loop: {
                     const std::uint32_t target = READ_U32();
                     ip = proto->chunk.code.data() + target;
-                    if (--m_budget <= 0 && budgetExpired()) {
+                    if (--m_budget <= 0 && budgetExpired(lineAt(ip))) {
                         SAVE_IP();
                         fiber.state = Fiber::State::Runnable;
                         return;
@@ -1211,7 +1225,7 @@ void Vm::execute(Fiber &fiber)
                         return;
                     if (fiber.frames.size() != frames) {
                         load();
-                        if (--m_budget <= 0 && budgetExpired()) {
+                        if (--m_budget <= 0 && budgetExpired(lineAt(ip))) {
                             SAVE_IP();
                             fiber.state = Fiber::State::Runnable;
                             return;

@@ -148,7 +148,7 @@ private:
     void finish(Fiber &fiber, const RuntimeError *error);
     void postRun();
     void runQueue();
-    bool budgetExpired();
+    bool budgetExpired(int line);
 
     //! Calls stack[calleeIndex] with the @p argc values above it; may push a frame.
     void callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line);

@@ -43,6 +43,18 @@ public:
     //! A task ended, or blocked on a channel, a task or a coroutine: the run may be over (or
     //! deadlocked).
     virtual void tasksChanged() = 0;
+
+    // Observers' hooks (ScriptHost::probe(), the inspector's "interpreter busy at line N").
+    // Called at slice boundaries and budget checks only, never per instruction: they must stay
+    // as cheap as a relaxed atomic store.
+    //! A fiber starts an outermost slice (the thread left its event loop to run script code).
+    //! Called again for each slice of a busy stretch: the host keeps the first time.
+    virtual void busyStarted() {}
+    //! An outermost slice ended with no fiber left to run: the thread is idle in its event loop
+    //! (every fiber ended or parked on a sleep or a wait).
+    virtual void busyEnded() {}
+    //! The running fiber is at @p line (at each budget check and slice start).
+    virtual void atLine(int line) { Q_UNUSED(line); }
 };
 
 } // namespace havel::script

@@ -146,7 +146,7 @@ void tst_InspectorFaults::attachDetachDuringFireStorm()
                 QCoreApplication::processEvents();
             }
         } else {
-            QSignalSpy polled(model.get(), &TimerListModel::statsChanged);
+            QSignalSpy polled(model.get(), &TimerListModel::refreshed);
             QTRY_VERIFY_WITH_TIMEOUT(polled.count() >= 2, 20000);
         }
         QVERIFY(model->rowCount() >= kStormTimers); // the intervals never stop
@@ -176,7 +176,7 @@ void tst_InspectorFaults::managerDestroyedWhileAttached()
     storm.reset(); // the churn thread must not outlive the manager it uses
     manager.reset();
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 20000);
-    QSignalSpy polled(&model, &TimerListModel::statsChanged);
+    QSignalSpy polled(&model, &TimerListModel::refreshed);
     model.refresh();
     QCoreApplication::processEvents();
     QCOMPARE(model.rowCount(), 0);

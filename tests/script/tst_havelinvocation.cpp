@@ -61,7 +61,9 @@ QStringList helpOptions()
 {
     const Run help = runHavel({QStringLiteral("--help")});
     QStringList options;
-    static const QRegularExpression option(QStringLiteral("^\\s+(?:-\\w, )?(--[a-z-]+)"),
+    // QCommandLineParser indents each option by two spaces; deeper lines continue a
+    // description (which may itself start with an option it mentions, such as --attach).
+    static const QRegularExpression option(QStringLiteral("^  (?:-\\w, )?(--[a-z-]+)"),
                                            QRegularExpression::MultilineOption);
     for (auto it = option.globalMatch(help.out); it.hasNext();)
         options.append(it.next().captured(1));

@@ -8,6 +8,7 @@
 #include <QtTest/QTest>
 
 using havel::script::ScriptHost;
+using havel::script::ScriptProbe;
 
 //! Thread: the test's main thread owns the hosts; each script runs on its host's thread.
 class tst_ScriptHost : public QObject
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void timersStoppedElsewhere();
     void requestStopEndsBusyScript();
     void destructorStopsRunningScript();
+    void probeShowsBusyLineAndIdle();
 };
 
 void tst_ScriptHost::exitCodes_data()
@@ -161,6 +163,48 @@ void tst_ScriptHost::destructorStopsRunningScript()
     host.reset(); // returns only once the interpreter thread is joined
     // The 100 s sleep was cut short, not waited out; a generous bound for a loaded machine.
     QVERIFY2(clock.elapsed() < 15'000, qPrintable(QString::number(clock.elapsed())));
+}
+
+void tst_ScriptHost::probeShowsBusyLineAndIdle()
+{
+    // ScriptProbe, what the inspector reads from any thread: 0 while the interpreter thread
+    // waits in its event loop; the time it left it and the line it is on while script code runs.
+    ScriptHost host;
+    std::atomic<bool> spinning{false};
+    host.setOutput([&spinning](const QString &text) {
+                       if (text.contains(QLatin1String("spinning")))
+                           spinning.store(true);
+                   },
+                   [](const QString &) { });
+    QSignalSpy body(&host, &ScriptHost::bodyFinished);
+    QSignalSpy finished(&host, &ScriptHost::finished);
+    host.start(QStringLiteral("go = false\n"
+                              "interval 20 {\n"
+                              "  if (go) {\n"
+                              "    print \"spinning\"\n"
+                              "    loop {\n"
+                              "      x = 1\n"
+                              "    }\n"
+                              "  }\n"
+                              "}\n"
+                              "timeout 300 { go = true }\n"),
+               QStringLiteral("probe.hv"), false);
+    QVERIFY(body.wait(20'000));
+    const ScriptProbe &probe = host.probe();
+    // Between ticks the thread is back in its event loop: idle, not busy.
+    QTRY_COMPARE_WITH_TIMEOUT(probe.busySinceNs.load(std::memory_order_relaxed), qint64(0), 20'000);
+    QTRY_VERIFY_WITH_TIMEOUT(spinning.load(), 20'000);
+    // Now stuck in the loop: busy since a moment in the past, at one of the loop's lines.
+    QTRY_VERIFY_WITH_TIMEOUT(probe.busySinceNs.load(std::memory_order_relaxed) > 0, 20'000);
+    QTRY_VERIFY_WITH_TIMEOUT(probe.line.load(std::memory_order_relaxed) >= 5
+                                     && probe.line.load(std::memory_order_relaxed) <= 7,
+                             20'000);
+    const qint64 since = probe.busySinceNs.load(std::memory_order_relaxed);
+    QTest::qWait(50); // many 2 ms slices: preemption is not a return to idle, the start stays
+    QCOMPARE(probe.busySinceNs.load(std::memory_order_relaxed), since);
+    host.requestStop(143);
+    QVERIFY(finished.wait(20'000));
+    QCOMPARE(probe.busySinceNs.load(std::memory_order_relaxed), qint64(0));
 }
 
 QTEST_GUILESS_MAIN(tst_ScriptHost)

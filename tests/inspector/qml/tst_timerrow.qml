@@ -31,7 +31,8 @@ Item {
                 intervalMs: 250, timerState: TimerListModel.Active, nextDueMs: 1000,
                 remainingMs: 0, fireCount: 0, firesPerSecond: 0, skippedTicks: 0,
                 errorCount: 0, lastError: "", lastLatenessMs: 0, maxLatenessMs: 0,
-                lastCallbackMs: 0, maxCallbackMs: 0, now: 900, timerModel: fixture.timerModel
+                lastCallbackMs: 0, maxCallbackMs: 0, pauseReasons: 0, mode: "",
+                now: 900, timerModel: fixture.timerModel
             }
             for (const key in props)
                 values[key] = props[key]
@@ -60,10 +61,25 @@ Item {
                 { tag: "timeout", props: { kind: TimerListModel.Timeout, intervalMs: 5000,
                                            nextDueMs: 3400, now: 1000 },
                   texts: { scheduleText: "once · 5.0 s", "countdown/countdownText": "in 2.4 s" } },
-                { tag: "overdue", props: { nextDueMs: 1000, now: 1200 },
-                  texts: { "countdown/countdownText": "in 0 µs" } },
+                { tag: "just due", props: { nextDueMs: 1000, now: 1200 },
+                  texts: { "countdown/countdownText": "due now" } },
+                { tag: "overdue", props: { nextDueMs: 1000, now: 11200 },
+                  texts: { "countdown/countdownText": "overdue 10.2 s" } },
+                { tag: "running", props: { kind: TimerListModel.Timeout, fireCount: 1,
+                                           nextDueMs: 1000, now: 11200 },
+                  texts: { "countdown/countdownText": "running callback" } },
+                { tag: "paused by mode", props: { timerState: TimerListModel.Paused, remainingMs: 1500,
+                                                  pauseReasons: 2, mode: "gaming" },
+                  texts: { stateText: "Paused", modeText: "gaming",
+                           "countdown/countdownText": "paused · mode gaming",
+                           pauseButton: "Pause" } },
+                { tag: "paused by user and mode", props: { timerState: TimerListModel.Paused,
+                                                           remainingMs: 1500, pauseReasons: 3,
+                                                           mode: "gaming" },
+                  texts: { "countdown/countdownText": "paused · user, mode gaming",
+                           pauseButton: "Resume" } },
                 { tag: "paused", props: { timerState: TimerListModel.Paused, remainingMs: 1500,
-                                          intervalMs: 2000 },
+                                          intervalMs: 2000, pauseReasons: 1 },
                   texts: { stateText: "Paused", "countdown/countdownText": "paused · 1.5 s",
                            pauseButton: "Resume" } },
                 { tag: "counts", props: { fireCount: 1234567, firesPerSecond: 4.24,
@@ -101,6 +117,33 @@ Item {
             fuzzyCompare(child(row, "countdown").progress, data.progress, 1e-9)
         }
 
+        function test_overdueIsRed() {
+            const late = makeRow({ nextDueMs: 1000, now: 11200 })
+            verify(late.overdue)
+            verify(Qt.colorEqual(child(late, "countdown/countdownText").color, Theme.error))
+            const onTime = makeRow({ nextDueMs: 1000, now: 1100, y: 60 })
+            verify(!onTime.overdue)
+            verify(!Qt.colorEqual(child(onTime, "countdown/countdownText").color, Theme.error))
+        }
+
+        //! The clock's next tick is the next moment the row looks different.
+        function test_msUntilChange_data() {
+            return [
+                { tag: "paused", props: { timerState: TimerListModel.Paused }, t: 0, min: Infinity, max: Infinity },
+                { tag: "hourly, far", props: { intervalMs: 3600000, nextDueMs: 3000000 }, t: 0, min: 1, max: 60001 },
+                { tag: "10 h timeout", props: { kind: TimerListModel.Timeout, intervalMs: 36000000,
+                                                nextDueMs: 36000000 }, t: 0, min: 1, max: 60001 },
+                { tag: "fast", props: { intervalMs: 50, nextDueMs: 30 }, t: 0, min: 1, max: 17 },
+                { tag: "due", props: { nextDueMs: 1000 }, t: 1100, min: 149, max: 151 },
+            ]
+        }
+
+        function test_msUntilChange(data) {
+            const row = makeRow(data.props)
+            const wait = row.msUntilChange(data.t)
+            verify(wait >= data.min && wait <= data.max, data.tag + ": " + wait)
+        }
+
         function test_failingRowStandsOut() {
             const healthy = makeRow({})
             const failing = makeRow({ errorCount: 2, lastError: "kaput", y: 60 })
@@ -126,6 +169,7 @@ Item {
 
             // The list would feed the new state back; this lone row gets it by hand.
             row.timerState = TimerListModel.Paused
+            row.pauseReasons = TimerListModel.PausedByUser
             compare(child(row, "pauseButton").text, "Resume")
             mouseClick(child(row, "pauseButton"))
             tryVerify(() => !fixture.isPaused(id))

@@ -1,0 +1,5 @@
+#include "inspectlogging.h"
+
+namespace havel {
+Q_LOGGING_CATEGORY(lcInspect, "havel.inspect")
+}
