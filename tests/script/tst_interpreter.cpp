@@ -83,7 +83,9 @@ void tst_Interpreter::evaluate_data()
     QTest::newRow("short circuit") << "print false && undefinedName, true || undefinedName" << "false true\n";
     QTest::newRow("nested printing") << "print [1, \"a\", {b: [null]}]" << "[1, \"a\", {b: [null]}]\n";
     QTest::newRow("self-referencing array prints bounded") << "a = [1]\na.push(a)\nprint len(str(a)) < 200" << "true\n";
-    QTest::newRow("timeout order") << "setTimeout(() => print(2), 20)\nsetTimeout(() => print(1), 10)" << "1\n2\n";
+    // Deadlines, not creation order; 1 s apart, so that a slow body (TSan on a loaded machine
+    // once took over 10 ms between the two lines) cannot reorder them.
+    QTest::newRow("timeout order") << "setTimeout(() => print(2), 1000)\nsetTimeout(() => print(1), 1)" << "1\n2\n";
     QTest::newRow("interval with stop") << "n = 0\ninterval 5 { n++; if n == 3 { @stop; print n } }" << "3\n";
     QTest::newRow("sleep runs callbacks") << "setTimeout(() => print(\"cb\"), 0)\nsleep(30)\nprint \"after\"" << "cb\nafter\n";
     QTest::newRow("handle prints") << "h = timeout 1000 { }\nprint h\nh.stop()\nprint h"
