@@ -40,7 +40,7 @@ void installBit(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &fn = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
-        bit.function(QLatin1String(name), [full, fn = fn](Vm &, std::vector<Value> &args, int line) {
+        bit.function(QLatin1String(name), [full, fn](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             return Value(fn(intArg(args, 0, full, line), intArg(args, 1, full, line)));
         });
@@ -59,7 +59,7 @@ void installBit(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &kind = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
-        bit.function(QLatin1String(name), [full, kind = kind](Vm &, std::vector<Value> &args, int line) {
+        bit.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             const qint64 a = intArg(args, 0, full, line);
             const qint64 n = intArg(args, 1, full, line);
@@ -94,7 +94,7 @@ void installBit(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &kind = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("bit.") + QLatin1String(name);
-        bit.function(QLatin1String(name), [full, kind = kind](Vm &, std::vector<Value> &args, int line) {
+        bit.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             const quint64 a = quint64(intArg(args, 0, full, line));
             const quint64 mask = quint64(1) << position(args, 1, full, line);

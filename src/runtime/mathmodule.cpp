@@ -38,7 +38,7 @@ void installMath(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &fn = entry.second; // structured bindings in a lambda
         const QString qname = QLatin1String(name);
-        math.function(qname, [qname, fn = fn](Vm &, std::vector<Value> &args, int line) {
+        math.function(qname, [qname, fn](Vm &, std::vector<Value> &args, int line) {
             Builtins::expectArgs(args, 1, 1, QStringLiteral("math.") + qname, line);
             return Value(fn(numberArg(args, 0, QStringLiteral("math.") + qname, line)));
         });
@@ -51,7 +51,7 @@ void installMath(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &fn = entry.second; // structured bindings in a lambda
         const QString qname = QLatin1String(name);
-        math.function(qname, [qname, fn = fn](Vm &, std::vector<Value> &args, int line) {
+        math.function(qname, [qname, fn](Vm &, std::vector<Value> &args, int line) {
             Builtins::expectArgs(args, 1, 1, QStringLiteral("math.") + qname, line);
             if (!args.empty() && args.front().isInt())
                 return args.front();

@@ -48,7 +48,7 @@ void installString(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &kind = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("string.") + QLatin1String(name);
-        string.function(QLatin1String(name), [full, kind = kind](Vm &, std::vector<Value> &args, int line) {
+        string.function(QLatin1String(name), [full, kind](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 2, 2, full, line);
             const QString &text = stringArg(args, 0, full, line);
             const QString &needle = stringArg(args, 1, full, line);

@@ -131,7 +131,7 @@ void installTime(Vm &vm, NativeFunction::Function sleep)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &component = entry.second; // structured bindings in a lambda
         const QString full = QStringLiteral("time.") + QLatin1String(name);
-        time.function(QLatin1String(name), [full, component = component](Vm &, std::vector<Value> &args, int line) {
+        time.function(QLatin1String(name), [full, component](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 0, 1, full, line);
             return Value(component(args.empty() ? QDateTime::currentDateTime() : fromMs(args, 0, full, line)));
         });

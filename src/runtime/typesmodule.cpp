@@ -54,7 +54,7 @@ void installTypes(Vm &vm)
         const auto &name = entry.first; // named variables: clang 14 cannot capture
         const auto &predicate = entry.second; // structured bindings in a lambda
         const QString qname = QLatin1String(name);
-        define(qname, [qname, predicate = predicate](Vm &, std::vector<Value> &args, int line) {
+        define(qname, [qname, predicate](Vm &, std::vector<Value> &args, int line) {
             expectArgs(args, 1, 1, qname, line);
             return Value(predicate(args.front()));
         });
