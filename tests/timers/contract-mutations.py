@@ -191,10 +191,12 @@ mutation('12 destructor wakes the timer thread (issue 9, defect 1)',
          [(CORE, 'TimerCore::requestShutdown', 'return ! std :: exchange ( $posted , true ) ;',
            'return false;')],
          'tst_timercore', 'shutdownWakesWhenNoWakeUpWasPosted')
-mutation('13 no post to a dying context (issue 9, defect 2)',
-         [(CHAN, 'ContextChannel::close', 'std :: size_t dropped = 0 ;',
-           'QObject::disconnect(m_destroyedConnection); std::size_t dropped = 0;')],
-         'tst_timerteardown', 'concurrentTeardown')
+# Defect 2 (a wake-up posted to a context being freed on its own thread) has no mutation here:
+# its only effect is a use-after-free inside a window of a few instructions, which no
+# deterministic order of the two threads opens (each order it allows is safe). It is caught
+# where it can be: tst_timerteardown's concurrentTeardown under the tsan and asan presets,
+# 2000 rounds each. A mutation whose test passes by luck would make this run a coin toss
+# (CI of f8debf1 lost it twice), so 13 is left out rather than run.
 mutation('14 stale schedule entry skipped (issue 9, defect 3)',
          [(CORE, 'TimerCore::dispatchDue', 'if ( fired . dueNs != $r . dueNs . load ( std :: memory_order_relaxed ) ) continue ;', '')],
          'tst_timercore', 'staleEntryAfterPauseAndResumeIsSkipped')
