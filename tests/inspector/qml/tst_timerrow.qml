@@ -32,6 +32,7 @@ Item {
                 remainingMs: 0, fireCount: 0, firesPerSecond: 0, skippedTicks: 0,
                 errorCount: 0, lastError: "", lastLatenessMs: 0, maxLatenessMs: 0,
                 lastCallbackMs: 0, maxCallbackMs: 0, pauseReasons: 0, mode: "",
+                groupSize: 0, groupPaused: 0, expanded: false, inGroup: false,
                 now: 900, timerModel: fixture.timerModel
             }
             for (const key in props)
