@@ -64,10 +64,10 @@ void TraceWriter::writeEvent(const QByteArray &json)
 
 void TraceWriter::record(const script::FireRecord &fire)
 {
-    const double ts = microseconds(fire.startNs - m_startNs);
     std::lock_guard lock(m_lock);
     if (!m_open)
         return;
+    const double ts = microseconds(fire.startNs - m_startNs);
     // Each timer's track is a "thread" whose tid is its id (ids start at 1; the process's
     // own metadata uses tid 0).
     const qint64 tid = qint64(fire.timerId);

@@ -52,8 +52,8 @@ private:
     std::mutex m_lock;
     QFile m_file;                 // guarded by m_lock
     QHash<quint64, bool> m_named; // timers given a track name; guarded by m_lock
-    qint64 m_startNs = 0;         // steady ns at open(); the trace's time 0
-    qint64 m_pid = 0;
+    qint64 m_startNs = 0;         // steady ns at open(), the trace's time 0; guarded by m_lock
+    qint64 m_pid = 0;             // guarded by m_lock
     qint64 m_events = 0;          // guarded by m_lock
     bool m_open = false;          // guarded by m_lock
 };

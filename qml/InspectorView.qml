@@ -239,7 +239,7 @@ Rectangle {
             }
             LatenessPlot {
                 objectName: "latenessPlot"
-                Layout.preferredWidth: 240
+                Layout.preferredWidth: 250
                 Layout.minimumWidth: 150
                 values: view.timerModel.latenessHistory
             }
@@ -247,7 +247,7 @@ Rectangle {
                 objectName: "latenessHistogram"
                 // Gives way first in a narrow window, so that the actions stay on screen.
                 visible: view.width >= Theme.wideTable
-                Layout.preferredWidth: 250
+                Layout.preferredWidth: 230
                 Layout.minimumWidth: 190
                 counts: view.timerModel.latenessBuckets
                 edges: view.timerModel.latenessBucketEdgesMs
@@ -317,9 +317,9 @@ Rectangle {
                 Layout.fillWidth: true
                 Layout.minimumWidth: 60
                 text: (groupModel.timerCount === view.timerModel.liveCount
-                       ? Format.count(groupModel.timerCount) + " timers"
-                       : Format.count(groupModel.timerCount) + " of " + Format.count(view.timerModel.liveCount)
-                         + " timers")
+                       ? Format.count(groupModel.timerCount)
+                       : Format.count(groupModel.timerCount) + " of " + Format.count(view.timerModel.liveCount))
+                      + (view.timerModel.liveCount === 1 ? " timer" : " timers")
                       + (groupModel.groupCount > 0 ? " · " + Format.count(groupModel.groupCount)
                                                      + (groupModel.groupCount === 1 ? " group" : " groups") : "")
                       + (view.notice.length ? " — " + view.notice : "")

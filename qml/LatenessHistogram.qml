@@ -40,7 +40,7 @@ Rectangle {
         id: caption
         x: 12
         y: 7
-        text: "LATENESS SPREAD"
+        text: "SPREAD"
         font.pixelSize: 11
         font.letterSpacing: 0.8
         font.weight: Font.DemiBold
@@ -58,8 +58,7 @@ Rectangle {
         text: histogram.hovered >= 0
               ? histogram.rangeText(histogram.hovered) + ": " + Format.count(histogram.counts[histogram.hovered])
                 + (histogram.counts[histogram.hovered] === 1 ? " fire" : " fires")
-              : histogram.total > 0 ? "max " + Format.count(histogram.most) + " · " + Format.count(histogram.total) + " fires"
-                                    : "no fires"
+              : histogram.total > 0 ? Format.count(histogram.total) + " fires" : "no fires"
         font.pixelSize: 11
         font.family: Theme.monoFamily
         color: Theme.text
@@ -69,7 +68,7 @@ Rectangle {
         id: plotArea
         anchors.fill: parent
         anchors.topMargin: caption.y + caption.height + 3
-        anchors.leftMargin: 12
+        anchors.leftMargin: 12 + yAxisLabel.width
         anchors.rightMargin: 12
         anchors.bottomMargin: 13
 
@@ -80,10 +79,19 @@ Rectangle {
             height: 1
             color: Theme.muted
         }
-        // The y axis.
+        // The y axis, with the fullest bucket's count at its top.
         Rectangle {
             height: parent.height
             width: 1
+            color: Theme.muted
+        }
+        Text {
+            id: yAxisLabel
+            objectName: "yAxisMax"
+            x: -width - 2
+            y: -2
+            text: histogram.most > 0 ? Format.count(histogram.most) : ""
+            font.pixelSize: 9
             color: Theme.muted
         }
         Repeater {

@@ -196,7 +196,8 @@ Rectangle {
             Layout.fillHeight: true
             Rectangle {
                 anchors.verticalCenter: parent.verticalCenter
-                width: stateText.implicitWidth + 18
+                width: Math.min(parent.width, stateText.implicitWidth + 18)
+                clip: true
                 height: 20
                 radius: 10
                 color: row.paused || row.partlyPaused ? Theme.pausedSoft : Theme.activeSoft
@@ -204,7 +205,7 @@ Rectangle {
                     id: stateText
                     objectName: "stateText"
                     anchors.centerIn: parent
-                    text: row.partlyPaused ? row.groupPaused + "/" + row.groupSize + " paused"
+                    text: row.partlyPaused ? Format.count(row.groupPaused) + " paused"
                                            : row.paused ? "Paused" : "Active"
                     font.pixelSize: 11
                     font.weight: Font.DemiBold
@@ -249,7 +250,7 @@ Rectangle {
                 id: countPill
                 visible: row.isGroup
                 anchors.verticalCenter: parent.verticalCenter
-                width: countText.implicitWidth + 14
+                width: countText.implicitWidth + 12
                 height: 18
                 radius: 9
                 color: Theme.accentSoft
@@ -257,7 +258,7 @@ Rectangle {
                     id: countText
                     objectName: "groupCountText"
                     anchors.centerIn: parent
-                    text: "× " + Format.count(row.groupSize)
+                    text: "×" + Format.count(row.groupSize)
                     font.pixelSize: 11
                     font.weight: Font.DemiBold
                     color: Theme.accent
@@ -351,7 +352,7 @@ Rectangle {
             spacing: 6
             ActionButton {
                 objectName: "stopButton"
-                text: row.isGroup ? "Stop…" : "Stop"
+                text: "Stop" // on a group, the view asks first
                 tint: Theme.error
                 onClicked: row.isGroup ? row.stopGroupRequested() : row.timerModel.stop(row.timerId)
             }

@@ -39,6 +39,7 @@ TimerFilterModel::TimerFilterModel(QObject *parent) : QSortFilterProxyModel(pare
 {
     setDynamicSortFilter(true);
     m_keys = {{Roles::IdRole, false}};
+    setSortRole(Roles::IdRole);
     // The keys carry their own directions (see lessThan); the proxy always sorts ascending.
     sort(0, Qt::AscendingOrder);
 }
