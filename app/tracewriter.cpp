@@ -24,6 +24,18 @@ double microseconds(qint64 ns)
     return double(ns) / 1000.0;
 }
 
+//! A metadata event ("ph":"M") @p name for track @p tid of process @p pid.
+QByteArray metadata(const QString &name, qint64 pid, qint64 tid, const QJsonObject &args)
+{
+    // "ts" is not needed by the format, but some readers want every event to have one.
+    return compact({{QStringLiteral("ph"), QStringLiteral("M")},
+                    {QStringLiteral("ts"), 0},
+                    {QStringLiteral("name"), name},
+                    {QStringLiteral("pid"), pid},
+                    {QStringLiteral("tid"), tid},
+                    {QStringLiteral("args"), args}});
+}
+
 } // namespace
 
 TraceWriter::~TraceWriter()
@@ -46,12 +58,8 @@ bool TraceWriter::open(const QString &path, const QString &scriptName, QString *
     m_pid = qint64(::getpid());
     m_open = true;
     m_file.write("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
-    writeEvent(compact({{QStringLiteral("ph"), QStringLiteral("M")},
-                        {QStringLiteral("name"), QStringLiteral("process_name")},
-                        {QStringLiteral("pid"), m_pid},
-                        {QStringLiteral("tid"), 0},
-                        {QStringLiteral("args"),
-                         QJsonObject{{QStringLiteral("name"), QStringLiteral("havel %1").arg(scriptName)}}}}));
+    writeEvent(metadata(QStringLiteral("process_name"), m_pid, 0,
+                        {{QStringLiteral("name"), QStringLiteral("havel %1").arg(scriptName)}}));
     return m_file.error() == QFileDevice::NoError;
 }
 
@@ -72,22 +80,15 @@ void TraceWriter::record(const script::FireRecord &fire)
     // own metadata uses tid 0).
     const qint64 tid = qint64(fire.timerId);
     if (!m_named.contains(fire.timerId)) {
-        m_named.insert(fire.timerId, true);
+        m_named.insert(fire.timerId);
         const QString track = QStringLiteral("#%1 %2 (%3)")
                                      .arg(fire.timerId)
                                      .arg(fire.label, fire.isInterval ? QStringLiteral("interval")
                                                                       : QStringLiteral("timeout"));
-        writeEvent(compact({{QStringLiteral("ph"), QStringLiteral("M")},
-                            {QStringLiteral("name"), QStringLiteral("thread_name")},
-                            {QStringLiteral("pid"), m_pid},
-                            {QStringLiteral("tid"), tid},
-                            {QStringLiteral("args"), QJsonObject{{QStringLiteral("name"), track}}}}));
-        writeEvent(compact({{QStringLiteral("ph"), QStringLiteral("M")},
-                            {QStringLiteral("name"), QStringLiteral("thread_sort_index")},
-                            {QStringLiteral("pid"), m_pid},
-                            {QStringLiteral("tid"), tid},
-                            {QStringLiteral("args"),
-                             QJsonObject{{QStringLiteral("sort_index"), tid}}}}));
+        writeEvent(metadata(QStringLiteral("thread_name"), m_pid, tid,
+                            {{QStringLiteral("name"), track}}));
+        writeEvent(metadata(QStringLiteral("thread_sort_index"), m_pid, tid,
+                            {{QStringLiteral("sort_index"), tid}}));
     }
     QJsonObject args{{QStringLiteral("timer"), qint64(fire.timerId)},
                      {QStringLiteral("label"), fire.label},

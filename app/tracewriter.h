@@ -18,7 +18,7 @@
 #include <firerecord.h>
 
 #include <QtCore/QFile>
-#include <QtCore/QHash>
+#include <QtCore/QSet>
 #include <QtCore/QString>
 
 #include <mutex>
@@ -51,7 +51,7 @@ private:
 
     std::mutex m_lock;
     QFile m_file;                 // guarded by m_lock
-    QHash<quint64, bool> m_named; // timers given a track name; guarded by m_lock
+    QSet<quint64> m_named;        // timers given a track name; guarded by m_lock
     qint64 m_startNs = 0;         // steady ns at open(), the trace's time 0; guarded by m_lock
     qint64 m_pid = 0;             // guarded by m_lock
     qint64 m_events = 0;          // guarded by m_lock
