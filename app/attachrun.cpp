@@ -1,5 +1,6 @@
-// `havel-inspector --list` and `havel-inspector --attach PID|NAME [--screenshot FILE.png]`:
-// the inspector of a script that another process runs with `havel --inspect`.
+// `havel-inspector --list` and `havel-inspector --attach PID|NAME [--screenshot FILE.png |
+// --export csv|json]`: the inspector of a script that another process runs with
+// `havel --inspect`.
 //
 // --list reads the description files of the publishing processes (InspectEndpoint) and asks
 // each, over its socket, how many timers it has live. --attach opens the inspector window on a
@@ -10,6 +11,7 @@
 #include <inspectendpoint.h>
 #include <inspectorwindow.h>
 #include <remotetimersource.h>
+#include <timerexport.h>
 #include <timerlistmodel.h>
 
 #include <QtCore/QCommandLineParser>
@@ -22,6 +24,7 @@
 #include <QtGui/QImageWriter>
 #include <QtQuick/QQuickWindow>
 
+#include <cstdio>
 #include <cstring>
 
 namespace havel::app {
@@ -124,6 +127,44 @@ QString resolveTarget(const QString &target)
     return {};
 }
 
+//! Attaches @p source to @p socketPath and waits for the answer; false, with the reason
+//! printed, if it did not attach.
+bool attachOrSay(RemoteTimerSource &source, const QString &socketPath, const QString &target)
+{
+    source.attach(socketPath);
+    waitForAttach(source, kListTimeoutMs * 2);
+    if (source.state() == RemoteTimerSource::State::Attached)
+        return true;
+    printLine(stderr, QStringLiteral("havel-inspector: cannot attach to '%1': %2")
+                              .arg(target, source.state() == RemoteTimerSource::State::Connecting
+                                                   ? QStringLiteral("no answer")
+                                                   : source.statusText()));
+    return false;
+}
+
+//! `--attach TARGET --export csv|json`: the attached script's live timers on stdout, no window.
+int exportTimers(int &argc, char **argv, const QString &target, TimerExport::Format format)
+{
+    QCoreApplication app(argc, argv);
+    const QString socketPath = resolveTarget(target);
+    if (socketPath.isEmpty())
+        return kExitUnavailable;
+    RemoteTimerSource source;
+    if (!attachOrSay(source, socketPath, target))
+        return kExitUnavailable;
+    // Two polls a second apart, so that fires/s has a span to be measured over.
+    TimerListModel model(&source);
+    model.setPollInterval(0);
+    model.refresh();
+    QEventLoop loop;
+    QTimer::singleShot(1000, &loop, &QEventLoop::quit);
+    loop.exec();
+    model.refresh();
+    const QByteArray text = TimerExport::text(model, {}, format).toUtf8();
+    std::fwrite(text.constData(), 1, size_t(text.size()), stdout);
+    return kExitOk; // a failed write to stdout is reported at exit (watchStandardOutput)
+}
+
 int attach(int &argc, char **argv, const QString &target, const QString &screenshot, int delayMs)
 {
     if (const QString problem = InspectorWindow::displayError(
@@ -160,15 +201,8 @@ int attach(int &argc, char **argv, const QString &target, const QString &screens
         }
     };
     QObject::connect(&source, &RemoteTimerSource::stateChanged, &app, showState);
-    source.attach(socketPath);
-    waitForAttach(source, kListTimeoutMs * 2);
-    if (source.state() != RemoteTimerSource::State::Attached) {
-        printLine(stderr, QStringLiteral("havel-inspector: cannot attach to '%1': %2")
-                                  .arg(target, source.state() == RemoteTimerSource::State::Connecting
-                                                       ? QStringLiteral("no answer")
-                                                       : source.statusText()));
+    if (!attachOrSay(source, socketPath, target))
         return kExitUnavailable;
-    }
     if (!inspector.show()) {
         printLine(stderr, QStringLiteral("havel-inspector: %1").arg(inspector.errorString()));
         return kExitSoftware;
@@ -233,8 +267,13 @@ int runAttachCommand(int &argc, char **argv)
                                                   "(default %1).")
                                            .arg(kDefaultAttachScreenshotDelayMs),
                                    QStringLiteral("ms"));
+    const QCommandLineOption exportAs(QStringLiteral("export"),
+                                      QStringLiteral("With --attach: print every live timer as "
+                                                     "<format> (csv or json) on standard output "
+                                                     "and detach, without a window."),
+                                      QStringLiteral("format"));
     parser.addHelpOption();
-    parser.addOptions({list, attachTo, screenshot, delay});
+    parser.addOptions({list, attachTo, screenshot, delay, exportAs});
     if (!parser.parse(arguments)) {
         printLine(stderr, QStringLiteral("havel-inspector: %1").arg(parser.errorText()));
         return kExitUsage;
@@ -244,12 +283,25 @@ int runAttachCommand(int &argc, char **argv)
         return kExitUsage;
     }
     if (parser.isSet(list)) {
-        if (parser.isSet(screenshot) || parser.isSet(delay)) {
-            printLine(stderr, QStringLiteral("havel-inspector: --screenshot goes with --attach"));
+        if (parser.isSet(screenshot) || parser.isSet(delay) || parser.isSet(exportAs)) {
+            printLine(stderr, QStringLiteral("havel-inspector: --screenshot and --export go with --attach"));
             return kExitUsage;
         }
         QCoreApplication app(argc, argv);
         return listPublished();
+    }
+    if (parser.isSet(exportAs)) {
+        TimerExport::Format format;
+        if (!TimerExport::parseFormat(parser.value(exportAs), &format)) {
+            printLine(stderr, QStringLiteral("havel-inspector: --export takes csv or json, not '%1'")
+                                      .arg(parser.value(exportAs)));
+            return kExitUsage;
+        }
+        if (parser.isSet(screenshot)) {
+            printLine(stderr, QStringLiteral("havel-inspector: give either --export or --screenshot"));
+            return kExitUsage;
+        }
+        return exportTimers(argc, argv, parser.value(attachTo), format);
     }
     int delayMs = kDefaultAttachScreenshotDelayMs;
     if (parser.isSet(delay)) {

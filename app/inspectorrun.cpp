@@ -6,6 +6,7 @@
 // script cannot freeze it. When the run ends: see InspectorRun.
 #include "invocation.h"
 #include "signalwatcher.h"
+#include "tracewriter.h"
 
 #include <inspectorwindow.h>
 #include <managertimersource.h>
@@ -72,6 +73,11 @@ public:
     //! Shows the window, then starts the script. False, with the error printed, if the
     //! window cannot be loaded (nothing has run then).
     bool start();
+    //! --trace: opens the file before anything runs; false, with the error printed, if it
+    //! cannot be written.
+    bool startTrace() { return startTraceIfAsked(m_invocation, m_host, m_trace); }
+    //! --trace: completes the file once the event loop is over; the code to exit with.
+    int finishTrace(int exitCode) { return app::finishTrace(m_invocation, m_trace, exitCode); }
 
 private:
     void onBodyFinished();
@@ -87,6 +93,7 @@ private:
 
     const Invocation &m_invocation;
     const bool m_windowClosable; // a display a user can close the window on
+    TraceWriter m_trace;         // --trace; before m_host, whose thread writes to it
     script::ScriptHost m_host;   // owns the TimerManager and the interpreter thread
     SignalWatcher m_signalWatcher;
     ManagerTimerSource m_source; // the host's manager and interpreter probe
@@ -266,9 +273,11 @@ int runWithInspector(int &argc, char **argv, const Invocation &invocation)
     }
 
     InspectorRun run(invocation);
+    if (!run.startTrace())
+        return kExitUsage;
     if (!run.start())
         return kExitSoftware;
-    return app.exec();
+    return run.finishTrace(app.exec());
 }
 
 } // namespace havel::app

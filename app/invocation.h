@@ -13,10 +13,6 @@ namespace havel::script {
 class ScriptHost;
 }
 
-namespace havel::script {
-class ScriptHost;
-}
-
 namespace havel::app {
 
 // Exit codes (sysexits.h where one fits); the script's own codes come from the interpreter.
@@ -49,6 +45,7 @@ struct Invocation
     // Issue 14: --inspect[=NAME] publishes the timers to havel-inspector --attach.
     bool inspect = false;
     QString inspectName;    // empty: the script's file name
+    QString tracePath;      // --trace FILE.json; empty: no trace
 };
 
 //! Writes @p text and a newline to @p stream as UTF-8, and flushes it. A failed write to
@@ -61,6 +58,15 @@ void watchStandardOutput();
 //! reported and ends the run with kExitIoError, rather than the script going on unheard.
 //! Call before @p host starts.
 void checkScriptOutput(script::ScriptHost &host);
+
+class TraceWriter;
+//! `havel --trace FILE.json`: opens @p trace on the invocation's path and makes @p host
+//! report every callback to it. True without --trace; false, with the message printed, if
+//! the file cannot be written (the caller exits with kExitUsage before running anything).
+bool startTraceIfAsked(const Invocation &invocation, script::ScriptHost &host, TraceWriter &trace);
+//! Closes the trace of a run that ended with @p exitCode; returns the code to exit with
+//! (kExitIoError if the trace could not be written, with a message).
+int finishTrace(const Invocation &invocation, TraceWriter &trace, int exitCode);
 
 //! Issue 14: what --inspect and --inspect=NAME ask for, taken out of @p arguments (which then
 //! hold a bare --inspect that QCommandLineParser knows). Returns a usage error message, or empty.

@@ -13,6 +13,7 @@
 // program built with HAVEL_WITH_INSPECTOR and linked with the inspector and Qt Quick.
 #include "invocation.h"
 #include "signalwatcher.h"
+#include "tracewriter.h"
 
 #include <interpreter.h>
 #include <scripthost.h>
@@ -162,6 +163,13 @@ private:
                            "ends before the picture is taken (default %1).")
                     .arg(havel::app::kDefaultScreenshotDelayMs),
             QStringLiteral("ms")};
+    const QCommandLineOption m_trace{
+            QStringLiteral("trace"),
+            QStringLiteral("Write every timer callback (timer id, label, lateness, callback time, "
+                           "error) to <file> in the Chrome trace-event format, for Perfetto "
+                           "(ui.perfetto.dev) or chrome://tracing. The file is complete however "
+                           "the run ends (its end, an error, SIGINT)."),
+            QStringLiteral("file")};
     // Issue 14: attach and trace.
     const QCommandLineOption m_inspect{
             QStringLiteral("inspect"),
@@ -187,6 +195,7 @@ CommandLine::CommandLine()
     m_parser.addOption(m_dumpBytecode);
     m_parser.addOption(m_maxHeap);
     m_parser.addOption(m_inspect);
+    m_parser.addOption(m_trace);
     m_parser.addPositionalArgument(
             QStringLiteral("script.hv"),
             QStringLiteral("The script to run; - reads it from standard input. A first line "
@@ -239,6 +248,11 @@ int CommandLine::parse(const QStringList &givenArguments, Invocation *invocation
             return kExitUsage;
         }
         invocation->maxHeapBytes = qint64(number * double(unit));
+    }
+    invocation->tracePath = m_parser.value(m_trace);
+    if (m_parser.isSet(m_trace) && invocation->tracePath.isEmpty()) {
+        printLine(stderr, QStringLiteral("havel: --trace needs a file name, such as trace.json"));
+        return kExitUsage;
     }
     invocation->screenshotPath = m_parser.value(m_screenshot);
     if (m_parser.isSet(m_screenshot) && invocation->screenshotPath.isEmpty()) {
@@ -347,7 +361,10 @@ QStringList argumentsOf(int argc, char **argv)
 int runHeadless(int &argc, char **argv, const Invocation &invocation)
 {
     QCoreApplication app(argc, argv);
+    havel::app::TraceWriter trace; // outlives the host, whose thread writes to it
     havel::script::ScriptHost host;
+    if (!havel::app::startTraceIfAsked(invocation, host, trace))
+        return kExitUsage;
     havel::app::checkScriptOutput(host);
     QString publishError;
     const std::unique_ptr<QObject> publisher = havel::app::publishIfAsked(invocation, host, &publishError);
@@ -363,7 +380,8 @@ int runHeadless(int &argc, char **argv, const Invocation &invocation)
                      Qt::QueuedConnection);
     host.setMaxHeapBytes(invocation.maxHeapBytes);
     host.start(invocation.source, invocation.scriptName, invocation.exitWhenDone);
-    return app.exec();
+    const int exitCode = app.exec();
+    return havel::app::finishTrace(invocation, trace, exitCode);
 }
 
 #if !HAVEL_WITH_INSPECTOR

@@ -36,7 +36,10 @@ Rectangle {
         anchors.right: parent.right
         anchors.rightMargin: 12
         y: 7
-        text: "last 12 s · peak " + Format.duration(plot.peak)
+        width: parent.width - caption.width - 32
+        horizontalAlignment: Text.AlignRight
+        elide: Text.ElideLeft
+        text: "12 s · peak " + Format.duration(plot.peak)
         font.pixelSize: 11
         font.family: Theme.monoFamily
         color: Theme.text

@@ -26,6 +26,7 @@ QtObject {
     readonly property color error: dark ? "#f87171" : "#c62828"
     readonly property color errorSoft: dark ? "#3f1d1d" : "#fdecec"
     readonly property color errorRow: dark ? "#2a1c1f" : "#fff4f4"
+    readonly property color groupRow: dark ? "#1f2633" : "#f1f5fd"
     readonly property color focus: accent
     readonly property color tooltip: dark ? "#e6e9ef" : "#1c2333"
     readonly property color tooltipText: dark ? "#14171c" : "white"

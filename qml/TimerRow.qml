@@ -1,5 +1,8 @@
 // One live timer: state, id, label, schedule, countdown, counters, timings and its actions.
 // Rows whose callbacks have thrown are tinted red and show the last error as a tooltip.
+// The same delegate shows a group of timers made on one line (TimerGroupModel): an arrow
+// that expands it, its count, its members' figures summed (fires, fires/s, errors) or at
+// their worst, and actions that act on every member.
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -29,6 +32,11 @@ Rectangle {
     required property real maxCallbackMs
     required property int pauseReasons
     required property string mode
+    // Roles of TimerGroupModel.
+    required property int groupSize
+    required property int groupPaused
+    required property bool expanded
+    required property bool inGroup
 
     //! The model the actions call into.
     property TimerListModel timerModel
@@ -41,8 +49,21 @@ Rectangle {
     //! The keyboard's current row: drawn with a focus ring while the list has focus.
     property bool current: false
     property bool listFocused: false
+    //! Selected for "Copy" (Ctrl+click, Shift+click).
+    property bool selected: false
+
+    readonly property bool isGroup: groupSize > 0
+
+    //! The arrow was clicked: expand or collapse this group.
+    signal toggleExpanded()
+    //! Stop on a group row: the view asks before stopping its timers.
+    signal stopGroupRequested()
+    //! Pause or Resume on a group row: the view applies it to every member.
+    signal pauseGroupRequested(bool pause)
 
     readonly property bool paused: timerState === TimerListModel.Paused
+    //! Some, not all, of a group's timers are paused.
+    readonly property bool partlyPaused: isGroup && groupPaused > 0 && groupPaused < groupSize
     //! The user's own pause (the script's h.pause() or the inspector's Pause); Resume clears
     //! only this one, so a timer outside its mode stays paused.
     readonly property bool userPaused: (pauseReasons & TimerListModel.PausedByUser) !== 0
@@ -79,7 +100,8 @@ Rectangle {
     }
 
     implicitHeight: Theme.rowHeight
-    color: failing ? Theme.errorRow : (index % 2 ? Theme.stripe : Theme.card)
+    color: selected ? Theme.accentSoft
+                    : failing ? Theme.errorRow : isGroup ? Theme.groupRow : (index % 2 ? Theme.stripe : Theme.card)
 
     //! A failing row shows its last error while hovered.
     readonly property bool showsTooltip: failing && hover.hovered
@@ -174,38 +196,74 @@ Rectangle {
             Layout.fillHeight: true
             Rectangle {
                 anchors.verticalCenter: parent.verticalCenter
-                width: stateText.implicitWidth + 18
+                width: Math.min(parent.width, stateText.implicitWidth + 18)
+                clip: true
                 height: 20
                 radius: 10
-                color: row.paused ? Theme.pausedSoft : Theme.activeSoft
+                color: row.paused || row.partlyPaused ? Theme.pausedSoft : Theme.activeSoft
                 Text {
                     id: stateText
                     objectName: "stateText"
                     anchors.centerIn: parent
-                    text: row.paused ? "Paused" : "Active"
+                    text: row.partlyPaused ? Format.count(row.groupPaused) + " paused"
+                                           : row.paused ? "Paused" : "Active"
                     font.pixelSize: 11
                     font.weight: Font.DemiBold
-                    color: row.paused ? Theme.paused : Theme.active
+                    color: row.paused || row.partlyPaused ? Theme.paused : Theme.active
                 }
             }
         }
         Text {
             objectName: "idText"
             Layout.preferredWidth: Theme.colId
-            text: "#" + row.timerId
-            font.pixelSize: Theme.fontSize
+            // A group shows an arrow that expands it instead of one id.
+            text: row.isGroup ? (row.expanded ? "▾" : "▸") : "#" + row.timerId
+            font.pixelSize: row.isGroup ? 16 : Theme.fontSize
             font.family: Theme.monoFamily
-            color: Theme.muted
+            color: row.isGroup ? Theme.accent : Theme.muted
+            MouseArea {
+                objectName: "expander"
+                anchors.fill: parent
+                enabled: row.isGroup
+                cursorShape: row.isGroup ? Qt.PointingHandCursor : Qt.ArrowCursor
+                onClicked: row.toggleExpanded()
+            }
         }
-        Text {
-            objectName: "labelText"
+        Row {
             Layout.fillWidth: true
             Layout.minimumWidth: 80
-            text: row.label.length ? row.label : "(no label)"
-            font.pixelSize: Theme.fontSize
-            font.weight: Font.Medium
-            color: row.label.length ? Theme.text : Theme.muted
-            elide: Text.ElideMiddle
+            spacing: 8
+            clip: true
+            Text {
+                objectName: "labelText"
+                // Members of an expanded group are indented under it.
+                leftPadding: row.inGroup ? 18 : 0
+                width: Math.min(implicitWidth, parent.width - (countPill.visible ? countPill.width + 8 : 0))
+                text: row.label.length ? row.label : "(no label)"
+                font.pixelSize: Theme.fontSize
+                font.weight: row.isGroup ? Font.DemiBold : Font.Medium
+                color: row.label.length ? Theme.text : Theme.muted
+                elide: Text.ElideMiddle
+                anchors.verticalCenter: parent.verticalCenter
+            }
+            Rectangle {
+                id: countPill
+                visible: row.isGroup
+                anchors.verticalCenter: parent.verticalCenter
+                width: countText.implicitWidth + 12
+                height: 18
+                radius: 9
+                color: Theme.accentSoft
+                Text {
+                    id: countText
+                    objectName: "groupCountText"
+                    anchors.centerIn: parent
+                    text: "×" + Format.count(row.groupSize)
+                    font.pixelSize: 11
+                    font.weight: Font.DemiBold
+                    color: Theme.accent
+                }
+            }
         }
         Text {
             objectName: "modeText"
@@ -294,17 +352,24 @@ Rectangle {
             spacing: 6
             ActionButton {
                 objectName: "stopButton"
-                text: "Stop"
+                text: "Stop" // on a group, the view asks first
                 tint: Theme.error
-                onClicked: row.timerModel.stop(row.timerId)
+                onClicked: row.isGroup ? row.stopGroupRequested() : row.timerModel.stop(row.timerId)
             }
             ActionButton {
                 objectName: "pauseButton"
                 width: 74
+                // A group: Resume once every member is paused by the user, else Pause.
                 text: row.userPaused ? "Resume" : "Pause"
                 tint: row.userPaused ? Theme.active : Theme.paused
-                onClicked: row.userPaused ? row.timerModel.resume(row.timerId)
-                                          : row.timerModel.pause(row.timerId)
+                onClicked: {
+                    if (row.isGroup)
+                        row.pauseGroupRequested(!row.userPaused)
+                    else if (row.userPaused)
+                        row.timerModel.resume(row.timerId)
+                    else
+                        row.timerModel.pause(row.timerId)
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "timerfiltermodel.h"
+#include "timergroupmodel.h"
 #include "timerhistorymodel.h"
 #include "timerlistmodel.h"
 
@@ -31,4 +32,11 @@ struct TimerHistoryModelForeign
     QML_FOREIGN(havel::TimerHistoryModel)
     QML_NAMED_ELEMENT(TimerHistoryModel)
     QML_UNCREATABLE("TimerHistoryModel belongs to a TimerListModel")
+};
+
+struct TimerGroupModelForeign
+{
+    Q_GADGET
+    QML_FOREIGN(havel::TimerGroupModel)
+    QML_NAMED_ELEMENT(TimerGroupModel)
 };

@@ -276,6 +276,11 @@ void Interpreter::runCallback(quint64 timerId, const Value &callable, CallbackDo
     m_vm->runNow(fiber);
 }
 
+void Interpreter::setFireObserver(FireObserver observer)
+{
+    m_timers->setFireObserver(std::move(observer));
+}
+
 quint64 Interpreter::currentTimerId() const
 {
     const Fiber *fiber = m_vm->currentFiber();

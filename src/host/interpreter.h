@@ -14,6 +14,7 @@
 #pragma once
 
 #include "engineseam.h"
+#include "firerecord.h"
 #include "runlifecycle.h"
 #include "scriptprobe.h"
 
@@ -71,6 +72,9 @@ public:
     //! Where to publish the current line and busy time for observers (see ScriptProbe); must
     //! outlive the interpreter. By default a probe of its own that nobody reads.
     void setProbe(ScriptProbe *probe) { m_probe = probe; }
+    //! Tells @p observer, on this thread, of every timer callback the run makes (see
+    //! FireRecord). Call before runScript().
+    void setFireObserver(FireObserver observer);
 
     //! Compiles and starts @p source; its fibers and timers run on this thread's event loop.
     //! Emits finished() when the run is over. Call once, on the interpreter's thread.

@@ -48,6 +48,8 @@ void ScriptHost::start(const QString &source, const QString &scriptName, bool ex
     m_scriptName = scriptName;
     m_interpreter = new Interpreter(m_timers.get());
     m_interpreter->setProbe(&m_probe);
+    if (m_fireObserver)
+        m_interpreter->setFireObserver(m_fireObserver);
     m_interpreter->setScriptName(scriptName);
     m_interpreter->setExitWhenDone(exitWhenDone);
     if (m_out && m_err)

@@ -7,6 +7,7 @@
 // script never blocks it.
 #pragma once
 
+#include "firerecord.h"
 #include "scriptprobe.h"
 
 #include <QtCore/QObject>
@@ -55,6 +56,9 @@ public:
     //! The interpreter's current line and busy time, readable from any thread (the
     //! inspector's "interpreter busy for 10 s at demo.hv:12"). Valid for the host's lifetime.
     const ScriptProbe &probe() const { return m_probe; }
+    //! Calls @p observer on the interpreter thread once per timer callback the run makes
+    //! (`havel --trace`); it must stay valid until finished(). Call before start().
+    void setFireObserver(FireObserver observer) { m_fireObserver = std::move(observer); }
     //! The name given to start(), which labels the timers.
     QString scriptName() const { return m_scriptName; }
 
@@ -85,6 +89,7 @@ private:
     Output m_err;                          // set before start(); empty: stderr
     qint64 m_maxHeapBytes = -1;            // -1: the interpreter's default
     QString m_scriptName;
+    FireObserver m_fireObserver;           // set before start(), then called on m_thread
     ScriptProbe m_probe; // written on m_thread by the interpreter, read anywhere
 };
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 namespace havel::script {
@@ -81,8 +82,26 @@ void TimerBindings::fire(quint64 id)
         return; // cleared: a delivery already queued is dropped
     // No re-entry: the previous callback's fiber still sleeps or was preempted; this tick
     // coalesces with it.
+    FireRecord trace;
+    if (m_fireObserver) {
+        // The core stored this fire's lateness before delivering it.
+        const std::optional<TimerStatus> status = m_engine.timerManager().timerStatus(id);
+        trace.timerId = id;
+        trace.isInterval = it->second.isInterval;
+        if (status) {
+            trace.label = status->label;
+            trace.latenessNs = status->lastLateness.count();
+        }
+        trace.startNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
+    }
     if (it->second.running) {
         ++it->second.coalesced;
+        if (m_fireObserver) {
+            trace.coalesced = true;
+            m_fireObserver(trace);
+        }
         return;
     }
     it->second.running = true;
@@ -95,9 +114,18 @@ void TimerBindings::fire(quint64 id)
         QString error;
     };
     auto run = std::make_shared<Run>();
-    m_engine.runCallback(id, it->second.callable, [this, id, run](const QString &error, const Value &result) {
+    m_engine.runCallback(id, it->second.callable, [this, id, run, trace](const QString &error, const Value &result) {
         run->ended = true;
         run->error = error;
+        if (m_fireObserver) {
+            FireRecord ended = trace;
+            ended.durationNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now().time_since_epoch())
+                                       .count()
+                    - trace.startNs;
+            ended.error = error;
+            m_fireObserver(ended);
+        }
         callbackEnded(id, error, result, run->synchronous);
     });
     run->synchronous = false;

@@ -15,6 +15,8 @@
 // once no timer runs. keepsAlive() is O(1): a count kept as entries change.
 #pragma once
 
+#include "firerecord.h"
+
 #include <timertypes.h>
 #include <value.h>
 
@@ -66,6 +68,8 @@ public:
     void reconcile();
     //! Pauses and resumes mode-scoped timers after mode.set().
     void modeChanged();
+    //! Tells @p observer of every callback run from now on (`havel --trace`); empty: none.
+    void setFireObserver(FireObserver observer) { m_fireObserver = std::move(observer); }
 
     //! `h.id`, `h.running`, `h.kind`, `h.interval`, or a bound method.
     Value handleMember(const std::shared_ptr<const TimerHandle> &handle, const QString &name, int line);
@@ -123,6 +127,7 @@ private:
     int m_keepAlive = 0; //!< entries with keepsAlive()
     //! Callback results kept for `await`, for the timers some fiber awaits (only those).
     std::unordered_map<quint64, Value> m_results;
+    FireObserver m_fireObserver; //!< empty unless traced: then each fire costs a status read
 };
 
 } // namespace havel::script

@@ -38,7 +38,9 @@ QString enumKey(const QVariant &value)
 TimerFilterModel::TimerFilterModel(QObject *parent) : QSortFilterProxyModel(parent)
 {
     setDynamicSortFilter(true);
+    m_keys = {{Roles::IdRole, false}};
     setSortRole(Roles::IdRole);
+    // The keys carry their own directions (see lessThan); the proxy always sorts ascending.
     sort(0, Qt::AscendingOrder);
 }
 
@@ -58,26 +60,105 @@ void TimerFilterModel::setFilterText(const QString &text)
 
 int TimerFilterModel::sortKey() const
 {
-    return sortRole();
+    return m_keys.front().role;
 }
 
 bool TimerFilterModel::descending() const
 {
-    return sortOrder() == Qt::DescendingOrder;
+    return m_keys.front().descending;
+}
+
+QVariantList TimerFilterModel::sortKeysForQml() const
+{
+    QVariantList keys;
+    for (const SortKey &key : m_keys)
+        keys.append(QVariantMap{{QStringLiteral("role"), key.role},
+                                {QStringLiteral("descending"), key.descending}});
+    return keys;
+}
+
+bool TimerFilterModel::isTextRole(int role)
+{
+    return role == Roles::LabelRole || role == Roles::LastErrorRole || role == Roles::ModeRole;
 }
 
 void TimerFilterModel::sortBy(int role)
 {
-    setSort(role, role == sortRole() ? !descending() : startsDescending(role));
+    if (m_keys.size() == 1 && m_keys.front().role == role)
+        applyKeys({{role, !m_keys.front().descending}});
+    else
+        applyKeys({{role, startsDescending(role)}});
+}
+
+void TimerFilterModel::addSortKey(int role)
+{
+    QList<SortKey> keys = m_keys;
+    const auto it = std::find_if(keys.begin(), keys.end(),
+                                 [role](const SortKey &key) { return key.role == role; });
+    if (it != keys.end()) {
+        it->descending = !it->descending;
+    } else {
+        // Creation order as the only key is no choice of the user's: replace it.
+        if (keys.size() == 1 && keys.front().role == Roles::IdRole && !keys.front().descending)
+            keys.clear();
+        if (keys.size() == kMaxSortKeys)
+            keys.removeLast();
+        keys.append({role, startsDescending(role)});
+    }
+    applyKeys(keys);
 }
 
 void TimerFilterModel::setSort(int role, bool descending)
 {
-    if (role == sortRole() && descending == this->descending())
+    applyKeys({{role, descending}});
+}
+
+void TimerFilterModel::setSortKeys(const QList<SortKey> &keys)
+{
+    applyKeys(keys.isEmpty() ? QList<SortKey>{{Roles::IdRole, false}} : keys.mid(0, kMaxSortKeys));
+}
+
+void TimerFilterModel::applyKeys(QList<SortKey> keys)
+{
+    if (keys == m_keys)
         return;
-    setSortRole(role);
-    sort(0, descending ? Qt::DescendingOrder : Qt::AscendingOrder);
+    m_keys = std::move(keys);
+    // QSortFilterProxyModel re-sorts on a dataChanged() of its sort role; the other keys'
+    // roles are watched in sourceValuesChanged().
+    setSortRole(m_keys.front().role);
+    invalidate();
     Q_EMIT sortChanged();
+}
+
+void TimerFilterModel::setSourceModel(QAbstractItemModel *model)
+{
+    if (sourceModel())
+        disconnect(sourceModel(), &QAbstractItemModel::dataChanged, this, nullptr);
+    QSortFilterProxyModel::setSourceModel(model);
+    // Connected after the proxy's own handler, so it sees the rows as the proxy has them.
+    if (model) {
+        connect(model, &QAbstractItemModel::dataChanged, this,
+                [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+                    sourceValuesChanged(roles);
+                });
+    }
+}
+
+void TimerFilterModel::sourceValuesChanged(const QList<int> &roles)
+{
+    if (m_keys.size() < 2 || m_resortQueued)
+        return;
+    const bool secondaryChanged = roles.isEmpty()
+            || std::any_of(m_keys.begin() + 1, m_keys.end(),
+                           [&roles](const SortKey &key) { return roles.contains(key.role); });
+    if (!secondaryChanged)
+        return;
+    // Once per event loop turn, however many ranges one poll changed.
+    m_resortQueued = true;
+    QMetaObject::invokeMethod(this, [this] {
+        m_resortQueued = false;
+        invalidate();
+    }, Qt::QueuedConnection);
 }
 
 bool TimerFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -109,43 +190,22 @@ QVariantList TimerFilterModel::shownIds() const
 
 bool TimerFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    int role = sortRole();
     const auto *timers = qobject_cast<const TimerListModel *>(sourceModel());
-    const auto numeric = [timers](const QModelIndex &index, int role) {
-        return timers ? timers->numericValue(index.row(), role) : index.data(role).toDouble();
+    const QModelIndex sides[2] = {left, right};
+    // The fast path reads numbers without a QVariant (see TimerListModel::numericValue).
+    const auto value = [timers, &sides](int side, int role) {
+        return timers ? timers->numericValue(sides[side].row(), role)
+                      : sides[side].data(role).toDouble();
     };
-    if (role == Roles::NextDueMsRole) {
-        const double pausedValue = double(TimerListModel::State::Paused);
-        const bool leftPaused = numeric(left, Roles::StateRole) == pausedValue;
-        const bool rightPaused = numeric(right, Roles::StateRole) == pausedValue;
-        if (leftPaused != rightPaused) // last in either order: lessThan's sense flips when descending
-            return descending() ? leftPaused : rightPaused;
-        if (leftPaused)
-            role = Roles::RemainingMsRole;
-    }
-    int order = 0;
-    if (role == Roles::LabelRole || role == Roles::LastErrorRole || role == Roles::ModeRole) {
-        order = left.data(role).toString().compare(right.data(role).toString(),
-                                                   Qt::CaseInsensitive);
-    } else if (timers) {
-        // The fast path: no QVariant per comparison (see TimerListModel::numericValue).
-        const double l = timers->numericValue(left.row(), role);
-        const double r = timers->numericValue(right.row(), role);
-        order = l < r ? -1 : r < l ? 1 : 0;
-    } else {
-        const QPartialOrdering o = QVariant::compare(left.data(role), right.data(role));
-        order = o == QPartialOrdering::Less ? -1 : o == QPartialOrdering::Greater ? 1 : 0;
-    }
-    if (order != 0)
+    const auto text = [&sides](int side, int role) { return sides[side].data(role).toString(); };
+    const double pausedValue = double(TimerListModel::State::Paused);
+    const auto paused = [&value, pausedValue](int side) {
+        return value(side, Roles::StateRole) == pausedValue;
+    };
+    if (const int order = compareByKeys(value, text, paused); order != 0)
         return order < 0;
-    // Ties keep creation order whichever way the sort goes.
-    const auto idOf = [timers](const QModelIndex &index) {
-        return timers ? quint64(timers->numericValue(index.row(), Roles::IdRole))
-                      : index.data(Roles::IdRole).toULongLong();
-    };
-    const quint64 leftId = idOf(left);
-    const quint64 rightId = idOf(right);
-    return descending() ? leftId > rightId : leftId < rightId;
+    // Ties keep creation order.
+    return value(0, Roles::IdRole) < value(1, Roles::IdRole);
 }
 
 } // namespace havel

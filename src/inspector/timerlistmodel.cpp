@@ -1,10 +1,14 @@
 #include "timerlistmodel.h"
 
+
 #include "managertimersource.h"
+#include "timerexport.h"
 #include "timerhistorymodel.h"
 #include "timermanager.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QUrl>
 
 #include <algorithm>
 
@@ -148,6 +152,11 @@ QVariant TimerListModel::data(const QModelIndex &index, int role) const
 }
 
 QHash<int, QByteArray> TimerListModel::roleNames() const
+{
+    return timerRoleNames();
+}
+
+QHash<int, QByteArray> TimerListModel::timerRoleNames()
 {
     // "timerState", not "state": a delegate's own Item::state would shadow it.
     return {
@@ -348,7 +357,7 @@ void TimerListModel::refresh()
     const qint64 nowNs = steadyNowNs();
     if (!m_source) {
         clearRows();
-        updateStats(0);
+        updateStats(0, {});
         updateActivity(nowNs);
         return;
     }
@@ -399,7 +408,6 @@ bool TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
     const size_t rowsBefore = m_rows.size();
     const qsizetype historyBefore = m_history->rowCount();
     ++m_pollSeq;
-    m_pollTimesNs[m_pollSeq % kRateSlots] = nowNs;
 
     std::vector<TimerStatus> &timers = snapshot.timers;
     removeVanishedRows(timers);
@@ -408,6 +416,7 @@ bool TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
     // a run of ids the rows lack is inserted as one batch, a matching id updates its row.
     std::vector<std::pair<int, quint32>> changed; // row, roles changed
     double latenessSampleMs = 0;
+    std::vector<double> latenessSamples; // the last fire's lateness of each timer that fired
     size_t i = 0;
     auto it = timers.begin();
     while (it != timers.end()) {
@@ -415,14 +424,16 @@ bool TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
             Row &row = m_rows[i];
             const quint64 firesBefore = row.status.fireCount;
             quint32 roles = updateRow(row, std::move(*it));
-            if (row.status.fireCount != firesBefore)
+            if (row.status.fireCount != firesBefore) {
                 latenessSampleMs = std::max(latenessSampleMs, toMs(row.status.lastLateness));
+                latenessSamples.push_back(toMs(row.status.lastLateness));
+            }
             const double rate = fireRate(row, nowNs);
             if (rate != row.firesPerSecond) {
                 row.firesPerSecond = rate;
                 roles |= roleBit(FiresPerSecondRole);
             }
-            row.fireHistory[m_pollSeq % kRateSlots] = row.status.fireCount;
+            row.sampleFires(nowNs);
             if (roles)
                 changed.emplace_back(int(i), roles);
             ++i;
@@ -435,15 +446,17 @@ bool TimerListModel::applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs)
                 : std::find_if(it, timers.end(),
                                [nextKnown](const TimerStatus &s) { return s.id == nextKnown; });
         for (auto n = it; n != runEnd; ++n) {
-            if (n->fireCount > 0)
+            if (n->fireCount > 0) {
                 latenessSampleMs = std::max(latenessSampleMs, toMs(n->lastLateness));
+                latenessSamples.push_back(toMs(n->lastLateness));
+            }
         }
-        insertTimerRows(int(i), it, runEnd);
+        insertTimerRows(int(i), it, runEnd, nowNs);
         i += size_t(runEnd - it);
         it = runEnd;
     }
     emitChangedRanges(changed);
-    const bool statsMoved = updateStats(latenessSampleMs);
+    const bool statsMoved = updateStats(latenessSampleMs, latenessSamples);
     return !changed.empty() || statsMoved || m_rows.size() != rowsBefore
             || m_history->rowCount() != historyBefore;
 }
@@ -482,7 +495,7 @@ void TimerListModel::removeVanishedRows(const std::vector<TimerStatus> &timers)
 }
 
 void TimerListModel::insertTimerRows(int row, std::vector<TimerStatus>::iterator first,
-                                     std::vector<TimerStatus>::iterator last)
+                                     std::vector<TimerStatus>::iterator last, qint64 nowNs)
 {
     if (first == last)
         return;
@@ -492,8 +505,7 @@ void TimerListModel::insertTimerRows(int row, std::vector<TimerStatus>::iterator
     for (auto it = first; it != last; ++it) {
         Row &newRow = added.emplace_back();
         newRow.status = std::move(*it);
-        newRow.firstPoll = m_pollSeq;
-        newRow.fireHistory[m_pollSeq % kRateSlots] = newRow.status.fireCount;
+        newRow.sampleFires(nowNs);
     }
     m_rows.insert(m_rows.begin() + row, std::make_move_iterator(added.begin()),
                   std::make_move_iterator(added.end()));
@@ -535,24 +547,51 @@ quint32 TimerListModel::updateRow(Row &row, TimerStatus &&status)
     return roles;
 }
 
+std::chrono::milliseconds TimerListModel::rateWindow(qint64 intervalMs)
+{
+    return std::clamp(std::chrono::milliseconds(intervalMs * kRatePeriods), kMinRateWindow,
+                      kMaxRateWindow);
+}
+
+void TimerListModel::Row::sampleFires(qint64 nowNs)
+{
+    if (rateCount > 0) {
+        const RateSample &last = rateSamples[size_t((rateHead + rateCount - 1) % kRateSamples)];
+        if (last.fires == status.fireCount)
+            return;
+    }
+    if (rateCount == kRateSamples) {
+        rateHead = (rateHead + 1) % kRateSamples;
+        --rateCount;
+    }
+    rateSamples[size_t((rateHead + rateCount) % kRateSamples)] = {nowNs, status.fireCount};
+    ++rateCount;
+}
+
 double TimerListModel::fireRate(const Row &row, qint64 nowNs) const
 {
-    // The oldest poll both inside the window and seen by this row; but always at least the
-    // previous poll, so that a GUI thread stalled for longer than the window still gets a rate.
-    const quint64 oldestKept = m_pollSeq >= kRateSlots ? m_pollSeq - kRateSlots + 1 : 1;
-    quint64 from = std::max(row.firstPoll, oldestKept);
-    const qint64 windowNs = duration_cast<nanoseconds>(kRateWindow).count();
-    while (from + 1 < m_pollSeq && nowNs - m_pollTimesNs[from % kRateSlots] > windowNs)
-        ++from;
-    if (from >= m_pollSeq)
+    if (row.rateCount == 0)
         return 0;
-    const qint64 spanNs = nowNs - m_pollTimesNs[from % kRateSlots];
+    const qint64 windowNs = duration_cast<nanoseconds>(rateWindow(row.status.interval.count())).count();
+    // The count at the window's start is that of the latest sample taken by then (counts only
+    // change at samples). Without one (a row younger than the window, or a ring that filled
+    // with faster polls), the rate is over the time since the oldest sample instead.
+    const Row::RateSample *base = &row.rateSamples[size_t(row.rateHead)];
+    bool fullWindow = false;
+    for (int i = row.rateCount - 1; i >= 0; --i) {
+        const Row::RateSample &sample = row.rateSamples[size_t((row.rateHead + i) % kRateSamples)];
+        if (nowNs - sample.ns >= windowNs) {
+            base = &sample;
+            fullWindow = true;
+            break;
+        }
+    }
+    const qint64 spanNs = fullWindow ? windowNs : nowNs - base->ns;
     // Over a very short span (a row seen first by the previous poll, a refresh right after a
     // poll) one fire more or less would read as hundreds per second: keep the last rate.
     if (spanNs < duration_cast<nanoseconds>(kMinRateSpan).count())
         return row.firesPerSecond;
-    const quint64 fires = row.status.fireCount - row.fireHistory[from % kRateSlots];
-    return double(fires) * 1e9 / double(spanNs);
+    return double(row.status.fireCount - base->fires) * 1e9 / double(spanNs);
 }
 
 void TimerListModel::emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed)
@@ -583,8 +622,41 @@ void TimerListModel::emitChangedRanges(const std::vector<std::pair<int, quint32>
         Q_EMIT dataChanged(index(range.first), index(range.last), rolesOf(range.roles));
 }
 
-bool TimerListModel::updateStats(double latenessSampleMs)
+int TimerListModel::latenessBucketOf(double ms)
 {
+    int bucket = 0;
+    while (bucket < kLatenessBuckets - 1 && ms >= kLatenessBucketEdgesMs[size_t(bucket)])
+        ++bucket;
+    return bucket;
+}
+
+QList<int> TimerListModel::latenessBuckets() const
+{
+    return QList<int>(m_bucketTotals.begin(), m_bucketTotals.end());
+}
+
+QList<qreal> TimerListModel::latenessBucketEdgesMs() const
+{
+    return QList<qreal>(kLatenessBucketEdgesMs.begin(), kLatenessBucketEdgesMs.end());
+}
+
+bool TimerListModel::updateStats(double latenessSampleMs, const std::vector<double> &samples)
+{
+    // The histogram: this poll's samples in, the samples of the poll that leaves the window out.
+    LatenessCounts counts{};
+    for (double ms : samples)
+        ++counts[size_t(latenessBucketOf(ms))];
+    if (m_bucketHistory.size() >= size_t(kLatenessHistoryLength)) {
+        for (int b = 0; b < kLatenessBuckets; ++b)
+            m_bucketTotals[size_t(b)] -= m_bucketHistory.front()[size_t(b)];
+        m_bucketHistory.pop_front();
+    }
+    for (int b = 0; b < kLatenessBuckets; ++b)
+        m_bucketTotals[size_t(b)] += counts[size_t(b)];
+    const bool bucketsMove = !samples.empty() || m_bucketTotals != m_shownBucketTotals;
+    m_shownBucketTotals = m_bucketTotals;
+    m_bucketHistory.push_back(counts);
+
     int paused = 0;
     int failing = 0;
     double rate = 0;
@@ -603,7 +675,7 @@ bool TimerListModel::updateStats(double latenessSampleMs)
     const bool historyMoves = latenessSampleMs != 0
             || std::any_of(m_latenessHistory.cbegin(), m_latenessHistory.cend(),
                            [](qreal v) { return v != 0; });
-    const bool changed = historyMoves || paused != m_pausedCount || failing != m_failingCount
+    const bool changed = historyMoves || bucketsMove || paused != m_pausedCount || failing != m_failingCount
             || rate != m_firesPerSecond || errors != m_totalErrors || worst != m_worstLatenessMs
             || int(m_rows.size()) != m_statsRowCount;
     m_pausedCount = paused;
@@ -618,6 +690,46 @@ bool TimerListModel::updateStats(double latenessSampleMs)
     if (changed)
         Q_EMIT statsChanged();
     return changed;
+}
+
+QList<int> TimerListModel::rowsOf(const QVariantList &ids) const
+{
+    QList<int> rows;
+    for (const QVariant &id : ids) {
+        if (const int row = rowOf(id.toULongLong()); row >= 0)
+            rows.append(row);
+    }
+    return rows;
+}
+
+QString TimerListModel::exportText(const QVariantList &ids, const QString &format) const
+{
+    TimerExport::Format parsed;
+    if (!TimerExport::parseFormat(format, &parsed))
+        return {};
+    if (!ids.isEmpty() && rowsOf(ids).isEmpty())
+        return TimerExport::text(*this, {-1}, parsed); // none of them is live: the header alone
+    return TimerExport::text(*this, rowsOf(ids), parsed);
+}
+
+QString TimerListModel::exportToFile(const QString &path, const QVariantList &ids,
+                                     const QString &format) const
+{
+    TimerExport::Format parsed;
+    if (!TimerExport::parseFormat(format, &parsed))
+        return QStringLiteral("unknown format '%1': use csv or json").arg(format);
+    const QUrl url(path);
+    const QString local = url.isLocalFile() ? url.toLocalFile() : path;
+    if (local.trimmed().isEmpty())
+        return QStringLiteral("no file name given");
+    return TimerExport::save(local, *this, rowsOf(ids), parsed);
+}
+
+QString TimerListModel::suggestedExportPath(const QString &format) const
+{
+    return QDir::home().filePath(QStringLiteral("havel-timers-%1.%2")
+                                         .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
+                                              format.toLower()));
 }
 
 } // namespace havel

@@ -18,8 +18,11 @@
 // them. The countdown to the next fire is not a role that would change on every poll: the view
 // computes it from NextDueMsRole and steadyNowMs(), which share the steady clock's epoch.
 //
-// Fires per second come from fireCount deltas between polls over a sliding window of at most
-// kRateWindow (and kRateSlots polls), timed with the steady clock, never the wall clock.
+// Fires per second come from fireCount deltas over a sliding window that suits each timer's
+// period (rateWindow(): eight periods, at least kMinRateWindow and at most kMaxRateWindow), so
+// a 50 ms interval reads a steady 20/s over 2 s and a 5 s one a steady 0.2/s over 40 s
+// instead of 0 and 0.5 in turn. Each row keeps the poll times at which its count changed
+// (kRateSamples of them), timed with the steady clock, never the wall clock.
 #pragma once
 
 #include "timersource.h"
@@ -32,6 +35,7 @@
 
 #include <array>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -56,6 +60,8 @@ class TimerListModel : public QAbstractListModel
     Q_PROPERTY(int failingCount READ failingCount NOTIFY statsChanged)
     Q_PROPERTY(QList<qreal> latenessHistory READ latenessHistory NOTIFY statsChanged)
     Q_PROPERTY(double worstLatenessMs READ worstLatenessMs NOTIFY statsChanged)
+    Q_PROPERTY(QList<int> latenessBuckets READ latenessBuckets NOTIFY statsChanged)
+    Q_PROPERTY(QList<qreal> latenessBucketEdgesMs READ latenessBucketEdgesMs CONSTANT)
     Q_PROPERTY(double busyForMs READ busyForMs NOTIFY activityChanged)
     Q_PROPERTY(QString busyAt READ busyAt NOTIFY activityChanged)
     Q_PROPERTY(havel::TimerHistoryModel *history READ history CONSTANT)
@@ -95,12 +101,17 @@ public:
     static constexpr int kMaxDataChangedPerPoll = 16;
     //! Changed rows separated by at most this many unchanged rows share one dataChanged().
     static constexpr int kMergeGap = 8;
-    //! Fires/s are averaged over at most this long ...
-    static constexpr std::chrono::milliseconds kRateWindow{2000};
-    //! ... but never over less than this.
+    //! Fires/s are averaged over kRatePeriods of a timer's periods, but over no less than
+    //! kMinRateWindow and no more than kMaxRateWindow (see rateWindow()) ...
+    static constexpr int kRatePeriods = 8;
+    static constexpr std::chrono::milliseconds kMinRateWindow{2000};
+    static constexpr std::chrono::milliseconds kMaxRateWindow{120000};
+    //! ... and, for a timer seen for less than that, over what there is, but not less than this.
     static constexpr std::chrono::milliseconds kMinRateSpan{250};
-    //! ... and over at most this many polls.
-    static constexpr int kRateSlots = 24;
+    //! Changes of a row's fire count kept for its rate (enough for 2 s of 10 Hz polls).
+    static constexpr int kRateSamples = 24;
+    //! The window fires/s of a timer with period (or delay) @p intervalMs is averaged over.
+    static std::chrono::milliseconds rateWindow(qint64 intervalMs);
     //! After this many polls in a row without a change, polling slows down ...
     static constexpr int kQuietPollsBeforeBackoff = 20;
     //! ... to this many times the poll interval, but no slower than kBackoffMaxMs.
@@ -108,6 +119,9 @@ public:
     static constexpr int kBackoffMaxMs = 1000;
     //! How many polls the lateness history keeps (12 s at the default 10 Hz).
     static constexpr int kLatenessHistoryLength = 120;
+    //! The lateness histogram's buckets: below each edge (ms), and one above the last.
+    static constexpr std::array<double, 9> kLatenessBucketEdgesMs{0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000};
+    static constexpr int kLatenessBuckets = int(kLatenessBucketEdgesMs.size()) + 1;
 
     //! The interpreter counts as busy once it has been away from its event loop this long.
     static constexpr std::chrono::milliseconds kBusyThreshold{1000};
@@ -128,6 +142,8 @@ public:
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+    //! roleNames(), for the models that show these roles too (TimerGroupModel).
+    static QHash<int, QByteArray> timerRoleNames();
 
     //! The row of timer @p id, or -1.
     Q_INVOKABLE int rowOf(quint64 id) const;
@@ -148,6 +164,13 @@ public:
     QList<qreal> latenessHistory() const;
     //! The worst maxLateness (ms) of the live timers.
     double worstLatenessMs() const;
+    //! Over the same polls as latenessHistory(): how many samples fell in each lateness
+    //! bucket (see kLatenessBucketEdgesMs). A sample is the last fire's lateness of each timer
+    //! that fired since the previous poll (a poll sees only a timer's last fire).
+    QList<int> latenessBuckets() const;
+    QList<qreal> latenessBucketEdgesMs() const;
+    //! The bucket of a lateness of @p ms.
+    static int latenessBucketOf(double ms);
 
     //! How long the interpreter has been away from its event loop, if longer than
     //! kBusyThreshold; else 0.
@@ -173,6 +196,15 @@ public:
     //! Stops the timers @p ids (numbers, as QML passes them); returns how many it asked to stop.
     Q_INVOKABLE int stopTimers(const QVariantList &ids);
 
+    //! The timers @p ids (numbers; all when empty) as "csv" or "json" text; empty for an
+    //! unknown format. See TimerExport.
+    Q_INVOKABLE QString exportText(const QVariantList &ids, const QString &format) const;
+    //! Writes exportText() to @p path (a local path or file: URL); empty on success, else why not.
+    Q_INVOKABLE QString exportToFile(const QString &path, const QVariantList &ids,
+                                     const QString &format) const;
+    //! A file name for an export of now: ~/havel-timers-YYYYMMDD-HHMMSS.@p format.
+    Q_INVOKABLE QString suggestedExportPath(const QString &format) const;
+
 public Q_SLOTS:
     //! Polls the manager now and applies the difference to the rows.
     void refresh();
@@ -194,24 +226,34 @@ private:
     {
         TimerStatus status;
         double firesPerSecond = 0;
-        quint64 firstPoll = 0; //!< m_pollSeq when the row appeared
-        //! fireCount at poll s, at index s % kRateSlots
-        std::array<quint64, kRateSlots> fireHistory{};
+        //! The polls at which fireCount changed (and the first one that saw the row): steady
+        //! ns and fireCount, a ring of the latest kRateSamples, oldest at rateHead.
+        struct RateSample
+        {
+            qint64 ns = 0;
+            quint64 fires = 0;
+        };
+        std::array<RateSample, kRateSamples> rateSamples{};
+        int rateHead = 0;
+        int rateCount = 0;
+        //! Records the count seen at @p nowNs if it changed since the last sample.
+        void sampleFires(qint64 nowNs);
     };
 
     void scheduleRefresh();
     bool applySnapshot(TimerSnapshot &&snapshot, qint64 nowNs);
     void removeVanishedRows(const std::vector<TimerStatus> &timers);
     void insertTimerRows(int row, std::vector<TimerStatus>::iterator first,
-                         std::vector<TimerStatus>::iterator last);
+                         std::vector<TimerStatus>::iterator last, qint64 nowNs);
     static quint32 updateRow(Row &row, TimerStatus &&status);
     double fireRate(const Row &row, qint64 nowNs) const;
     void emitChangedRanges(const std::vector<std::pair<int, quint32>> &changed);
     void clearRows();
-    bool updateStats(double latenessSampleMs);
+    bool updateStats(double latenessSampleMs, const std::vector<double> &samples);
     bool updateActivity(qint64 nowNs);
     void adaptPolling(bool changed);
     void controlled(bool ok);
+    QList<int> rowsOf(const QVariantList &ids) const;
 
     std::unique_ptr<TimerSource> m_ownedSource; // with the TimerManager constructor
     QPointer<TimerSource> m_source;
@@ -223,7 +265,6 @@ private:
 
     std::vector<Row> m_rows; // in id order, as the snapshot
     quint64 m_pollSeq = 0;
-    std::array<qint64, kRateSlots> m_pollTimesNs{}; // steady ns of poll s, at s % kRateSlots
 
     int m_pausedCount = 0;
     int m_failingCount = 0;
@@ -236,6 +277,10 @@ private:
     int m_statsRowCount = -1; // liveCount at the last statsChanged
     double m_worstLatenessMs = 0;
     QList<qreal> m_latenessHistory;
+    using LatenessCounts = std::array<int, kLatenessBuckets>;
+    std::deque<LatenessCounts> m_bucketHistory; // per poll, oldest first, like m_latenessHistory
+    LatenessCounts m_bucketTotals{};            // the sum of m_bucketHistory
+    LatenessCounts m_shownBucketTotals{};       // at the last statsChanged check
 };
 
 } // namespace havel

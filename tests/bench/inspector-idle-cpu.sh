@@ -4,8 +4,9 @@
 #
 #   tests/bench/inspector-idle-cpu.sh [BUILD_DIR] [SECONDS]
 #
-# Cases: the in-process inspector on 10,000 idle timers and on none (the finished run's
-# window), and havel-inspector --attach on 10,000 idle timers published by havel --inspect.
+# Cases: the in-process inspector on 10,000 idle timers made on one line (one group row), on
+# 10,000 made on 10,000 lines (10,000 rows: a generated script), and on none (the finished
+# run's window), and havel-inspector --attach on 10,000 idle timers published by havel --inspect.
 # Prints one line per case: "<case>: <cpu>% of a core over <s> s".
 set -euo pipefail
 build=${1:-build/default}
@@ -73,5 +74,11 @@ measure_attached() { # NAME SCRIPT
 }
 
 measure_inprocess "in-process, 10,000 idle timers" "$here/scripts/inspector-idle-10k.hv"
+# Timers are grouped by label (file:line): 10,000 lines give 10,000 rows.
+lines=$(mktemp -d)
+started_dirs=("$lines")
+trap 'cleanup; rm -rf "${started_dirs[@]}"' EXIT
+for i in $(seq 10000); do echo 'interval 3600000 { }'; done > "$lines/inspector-idle-10k-lines.hv"
+measure_inprocess "in-process, 10,000 idle timers on 10,000 lines" "$lines/inspector-idle-10k-lines.hv"
 measure_inprocess "in-process, no timers" "$here/scripts/inspector-empty.hv"
 measure_attached "attached, 10,000 idle timers" "$here/scripts/inspector-idle-10k.hv"

@@ -5,6 +5,8 @@
 #include "timerlistmodel.h"
 #include "timermanager.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
 #include <QtQml/QQmlExtensionPlugin>
@@ -61,6 +63,14 @@ public:
     }
     Q_INVOKABLE bool pause(quint64 id) { return m_manager.pauseTimer(id); }
     Q_INVOKABLE int liveCount() const { return int(m_manager.activeTimerCount()); }
+    //! A path in a folder the test owns, for exports.
+    Q_INVOKABLE QString tempPath(const QString &name) const { return m_dir.filePath(name); }
+    //! The text of @p path, or empty.
+    Q_INVOKABLE QString readFile(const QString &path) const
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    }
     //! Ends every timer: each test starts from none.
     Q_INVOKABLE void reset()
     {
@@ -71,6 +81,7 @@ public:
     }
 
 private:
+    QTemporaryDir m_dir;
     havel::TimerManager m_manager;
     havel::TimerListModel m_model{&m_manager};
     havel::TimerFilterModel m_filterModel;

@@ -33,6 +33,9 @@ private slots:
     void sorts_data();
     void sorts();
     void sortByTogglesOrder();
+    void sortsBySeveralKeys();
+    void pausedLastByNextFire_data();
+    void pausedLastByNextFire();
     void followsTheSource();
     void refiltersWhenValuesChange();
     void resortsWhenValuesChange();
@@ -162,6 +165,59 @@ void tst_TimerFilterModel::sortByTogglesOrder()
     QVERIFY(!m_proxy->descending());
     QCOMPARE(m_proxy->sortKey(), int(Roles::LabelRole));
     QCOMPARE(changed.count(), 3);
+}
+
+void tst_TimerFilterModel::sortsBySeveralKeys()
+{
+    // Kind first (timeouts, then intervals), then within each kind by schedule, longest first.
+    m_proxy->sortBy(Roles::KindRole);
+    m_proxy->addSortKey(Roles::IntervalMsRole);
+    QCOMPARE(m_proxy->sortKeys().size(), 2);
+    QCOMPARE(m_proxy->sortKey(), int(Roles::KindRole));
+    m_proxy->setSort(Roles::KindRole, false);
+    m_proxy->addSortKey(Roles::IntervalMsRole);
+    QCOMPARE(shownLabels(), (QStringList{"net/retry.hv:1", "Autosave.hv:2", "net/poll.hv:7", "ui/blink.hv:9"}));
+    // A Shift+click on a key already there flips it, and keeps the others.
+    m_proxy->addSortKey(Roles::IntervalMsRole);
+    QCOMPARE(shownLabels(), (QStringList{"Autosave.hv:2", "net/retry.hv:1", "ui/blink.hv:9", "net/poll.hv:7"}));
+    const QVariantList keys = m_proxy->sortKeysForQml();
+    QCOMPARE(keys.size(), 2);
+    QCOMPARE(keys[1].toMap().value(QStringLiteral("role")).toInt(), int(Roles::IntervalMsRole));
+    QCOMPARE(keys[1].toMap().value(QStringLiteral("descending")).toBool(), false);
+    // A plain click makes one key again; from creation order, a Shift+click replaces it.
+    m_proxy->sortBy(Roles::LabelRole);
+    QCOMPARE(m_proxy->sortKeys().size(), 1);
+    m_proxy->setSort(Roles::IdRole, false);
+    m_proxy->addSortKey(Roles::LabelRole);
+    QCOMPARE(m_proxy->sortKeys().size(), 1);
+    QCOMPARE(m_proxy->sortKey(), int(Roles::LabelRole));
+    // At most kMaxSortKeys keys.
+    m_proxy->addSortKey(Roles::KindRole);
+    m_proxy->addSortKey(Roles::StateRole);
+    m_proxy->addSortKey(Roles::IntervalMsRole);
+    QCOMPARE(m_proxy->sortKeys().size(), TimerFilterModel::kMaxSortKeys);
+    QCOMPARE(m_proxy->sortKeys().back().role, int(Roles::IntervalMsRole));
+}
+
+void tst_TimerFilterModel::pausedLastByNextFire_data()
+{
+    QTest::addColumn<bool>("descending");
+    QTest::newRow("soonest first") << false;
+    QTest::newRow("latest first") << true;
+}
+
+void tst_TimerFilterModel::pausedLastByNextFire()
+{
+    QFETCH(bool, descending);
+    // ui/blink.hv:9 is paused: whichever way next fire sorts, it has none, so it comes last.
+    m_proxy->setSort(Roles::NextDueMsRole, descending);
+    QCOMPARE(shownLabels().constLast(), QStringLiteral("ui/blink.hv:9"));
+    QCOMPARE(shownLabels().constFirst(), descending ? QStringLiteral("net/retry.hv:1")
+                                                    : QStringLiteral("Autosave.hv:2"));
+    // Also as a second key.
+    m_proxy->setSort(Roles::KindRole, true);
+    m_proxy->addSortKey(Roles::NextDueMsRole);
+    QCOMPARE(shownLabels(), (QStringList{"net/poll.hv:7", "ui/blink.hv:9", "Autosave.hv:2", "net/retry.hv:1"}));
 }
 
 void tst_TimerFilterModel::followsTheSource()

@@ -55,6 +55,8 @@ private slots:
     void fireCountsAndRateFollow();
     void fireRateMatchesThePeriod_data();
     void fireRateMatchesThePeriod();
+    void rateWindowSuitsThePeriod_data();
+    void rateWindowSuitsThePeriod();
     void errorsFollow();
     void idleTimersCostNoDataChanged();
     void stormOfFiresGivesBoundedDataChanged();
@@ -345,6 +347,26 @@ void tst_TimerListModel::fireRateMatchesThePeriod()
     QVERIFY2(qAbs(rate - expected) <= expected / 3,
              qPrintable(QStringLiteral("%1 fires/s, expected %2").arg(rate).arg(expected)));
     QCOMPARE(m_model->firesPerSecond(), rate);
+}
+
+void tst_TimerListModel::rateWindowSuitsThePeriod_data()
+{
+    QTest::addColumn<qint64>("periodMs");
+    QTest::addColumn<qint64>("windowMs");
+    // Eight periods: one fire more or less moves the rate by an eighth at most, so a 5 s
+    // interval reads 0.2/s, not 0 and 0.5 in turn as over a fixed 2 s.
+    QTest::newRow("fast: the 2 s floor") << qint64(50) << qint64(2000);
+    QTest::newRow("1 ms") << qint64(1) << qint64(2000);
+    QTest::newRow("1 s") << qint64(1000) << qint64(8000);
+    QTest::newRow("5 s") << qint64(5000) << qint64(40000);
+    QTest::newRow("hourly: the 2 min cap") << qint64(3'600'000) << qint64(120'000);
+}
+
+void tst_TimerListModel::rateWindowSuitsThePeriod()
+{
+    QFETCH(qint64, periodMs);
+    QFETCH(qint64, windowMs);
+    QCOMPARE(TimerListModel::rateWindow(periodMs).count(), windowMs);
 }
 
 void tst_TimerListModel::errorsFollow()

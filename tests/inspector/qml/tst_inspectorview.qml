@@ -178,11 +178,16 @@ Item {
             keyClick(Qt.Key_Delete)
             tryVerify(() => !fixture.isLive(second))
             tryCompare(list, "count", 1)
-            // Escape goes back to the filter; Tab twice more reaches the buttons, each ringed.
+            // Escape goes back to the filter; Tab goes on to the buttons, each ringed.
             keyClick(Qt.Key_Escape)
             verify(field.activeFocus)
             keyClick(Qt.Key_Tab)
             verify(list.activeFocus)
+            keyClick(Qt.Key_Tab)
+            verify(findChild(view, "groupButton").activeFocus)
+            verify(findChild(view, "groupButton").visualFocus)
+            keyClick(Qt.Key_Tab)
+            verify(findChild(view, "exportButton").activeFocus)
             keyClick(Qt.Key_Tab)
             const history = findChild(view, "historyButton")
             verify(history.activeFocus)
@@ -273,6 +278,212 @@ Item {
             fixture.startInterval(5, "busy.hv:1")
             const plot = findChild(view, "latenessPlot")
             tryVerify(() => plot.values.length >= 3, 3000)
+        }
+
+        //! The text the clipboard holds.
+        function clipboardText() {
+            const edit = createTemporaryQmlObject("import QtQuick; TextEdit {}", root)
+            edit.paste()
+            return edit.text
+        }
+
+        function test_groupsTimersMadeOnOneLine() {
+            for (let i = 0; i < 5; ++i)
+                fixture.startInterval(60000, "loop.hv:3")
+            fixture.startInterval(30000, "one.hv:1")
+            // Two rows, not six: the five timers of loop.hv:3 fold into one group.
+            tryCompare(list, "count", 2)
+            tryCompare(findChild(view, "shownText"), "text", "6 timers · 1 group")
+            const group = rowLabelled("loop.hv:3")
+            verify(group.isGroup)
+            compare(group.groupSize, 5)
+            compare(findChild(group, "groupCountText").text, "×5")
+            compare(findChild(group, "idText").text, "▸")
+            // The arrow expands it: the members follow, indented; again collapses it.
+            mouseClick(findChild(group, "expander"))
+            tryCompare(list, "count", 7)
+            compare(findChild(rowLabelled("loop.hv:3"), "idText").text, "▾")
+            verify(list.itemAtIndex(2).inGroup)
+            mouseClick(findChild(rowLabelled("loop.hv:3"), "expander"))
+            tryCompare(list, "count", 2)
+            // The keyboard: Right expands the current group, Left collapses it.
+            list.forceActiveFocus()
+            list.currentIndex = 0
+            verify(list.currentItem.isGroup)
+            keyClick(Qt.Key_Right)
+            tryCompare(list, "count", 7)
+            keyClick(Qt.Key_Left)
+            tryCompare(list, "count", 2)
+            // Space pauses every timer of the group; the row says so, and Space resumes them.
+            keyClick(Qt.Key_Space)
+            tryCompare(view.timerModel, "pausedCount", 5)
+            tryCompare(findChild(rowLabelled("loop.hv:3"), "stateText"), "text", "Paused")
+            compare(findChild(rowLabelled("loop.hv:3"), "pauseButton").text, "Resume")
+            keyClick(Qt.Key_Space)
+            tryCompare(view.timerModel, "pausedCount", 0)
+            // "Ungroup" shows one row per timer.
+            mouseClick(findChild(view, "groupButton"))
+            tryCompare(list, "count", 6)
+            mouseClick(findChild(view, "groupButton"))
+            tryCompare(list, "count", 2)
+        }
+
+        function test_groupSumsRatesAndStopsAfterAsking() {
+            for (let i = 0; i < 3; ++i)
+                fixture.startInterval(20, "spawn.hv:4")
+            fixture.startInterval(60000, "main.hv:1")
+            tryCompare(list, "count", 2)
+            const group = rowLabelled("spawn.hv:4")
+            // Summed: three timers of 50/s; generous bounds for a busy machine.
+            tryVerify(() => rowLabelled("spawn.hv:4").firesPerSecond > 60, 10000)
+            verify(rowLabelled("spawn.hv:4").firesPerSecond < 200)
+            const before = fixture.liveCount()
+            mouseClick(findChild(rowLabelled("spawn.hv:4"), "stopButton"))
+            const confirm = findChild(view, "confirmStop")
+            tryCompare(confirm, "opened", true)
+            compare(findChild(confirm.contentItem, "confirmText").text,
+                    "Stop the 3 timers made at spawn.hv:4?")
+            compare(fixture.liveCount(), before)
+            mouseClick(findChild(confirm.contentItem, "confirmStopButton"))
+            tryCompare(list, "count", 1)
+            compare(fixture.liveCount(), 1)
+        }
+
+        function test_sortBySeveralColumns() {
+            // Two modes' worth of schedules: SCHEDULE then, with Shift, LABEL breaks its ties.
+            fixture.startInterval(60000, "b.hv:2")
+            fixture.startInterval(30000, "c.hv:3")
+            fixture.startInterval(60000, "a.hv:1")
+            tryCompare(list, "count", 3)
+            const schedule = findChild(view, "columnHeader:SCHEDULE")
+            const label = findChild(view, "columnHeader:LABEL")
+            mouseClick(schedule)
+            mouseClick(label, 5, 5, Qt.LeftButton, Qt.ShiftModifier)
+            compare(view.filterModel.sortKeys.length, 2)
+            compare(view.filterModel.sortKeys[0].role, TimerListModel.IntervalMsRole)
+            compare(view.filterModel.sortKeys[1].role, TimerListModel.LabelRole)
+            // Schedules start descending (the longest first); labels ascending.
+            tryVerify(() => firstLabel() === "a.hv:1")
+            compare(list.itemAtIndex(1).label, "b.hv:2")
+            compare(list.itemAtIndex(2).label, "c.hv:3")
+            compare(findChild(schedule, "titleText").text, "SCHEDULE ▼1")
+            compare(findChild(label, "titleText").text, "LABEL ▲2")
+            // Shift+click again flips the second key only.
+            mouseClick(label, 5, 5, Qt.LeftButton, Qt.ShiftModifier)
+            tryVerify(() => firstLabel() === "b.hv:2")
+            compare(list.itemAtIndex(1).label, "a.hv:1")
+            // A plain click sorts by that column alone.
+            mouseClick(label)
+            compare(view.filterModel.sortKeys.length, 1)
+            compare(findChild(schedule, "titleText").text, "SCHEDULE")
+        }
+
+        function test_pausedSortLastByNextFire() {
+            const soon = fixture.startInterval(20000, "soon.hv:1")
+            fixture.startInterval(40000, "later.hv:2")
+            fixture.startInterval(60000, "latest.hv:3")
+            tryCompare(list, "count", 3)
+            fixture.pause(soon)
+            tryCompare(view.timerModel, "pausedCount", 1)
+            const header = findChild(view, "columnHeader:NEXT FIRE")
+            mouseClick(header)
+            verify(!view.filterModel.descending)
+            tryVerify(() => firstLabel() === "later.hv:2")
+            tryCompare(list.itemAtIndex(2), "label", "soon.hv:1")
+            // Reversed, the paused timer still comes last: it has no next fire.
+            mouseClick(header)
+            verify(view.filterModel.descending)
+            tryVerify(() => firstLabel() === "latest.hv:3")
+            tryCompare(list.itemAtIndex(2), "label", "soon.hv:1")
+        }
+
+        function test_copySelectedRows() {
+            fixture.startInterval(60000, "first.hv:1")
+            fixture.startInterval(60000, "second.hv:2")
+            fixture.startInterval(60000, "third.hv:3")
+            tryCompare(list, "count", 3)
+            // Click selects one row, Ctrl+click adds another.
+            mouseClick(findChild(rowLabelled("first.hv:1"), "labelText"))
+            mouseClick(findChild(rowLabelled("third.hv:3"), "labelText"), 2, 2, Qt.LeftButton, Qt.ControlModifier)
+            verify(rowLabelled("first.hv:1").selected)
+            verify(!rowLabelled("second.hv:2").selected)
+            verify(rowLabelled("third.hv:3").selected)
+            list.forceActiveFocus()
+            keySequence(StandardKey.Copy)
+            let text = clipboardText()
+            let lines = text.trim().split("\n")
+            compare(lines.length, 3)
+            verify(lines[0].startsWith("id,kind,label,mode,state"), lines[0])
+            verify(lines[1].indexOf(",interval,first.hv:1,") > 0, lines[1])
+            verify(lines[2].indexOf(",interval,third.hv:3,") > 0, lines[2])
+            compare(findChild(view, "shownText").text, "3 timers — Copied 2 timers as CSV")
+            // Ctrl+A selects every row; Escape clears the selection.
+            keyClick(Qt.Key_A, Qt.ControlModifier)
+            verify(rowLabelled("second.hv:2").selected)
+            keySequence(StandardKey.Copy)
+            compare(clipboardText().trim().split("\n").length, 4)
+            keyClick(Qt.Key_Escape)
+            verify(!rowLabelled("second.hv:2").selected)
+            verify(list.activeFocus)
+        }
+
+        function test_exportAllAsCsvAndJson() {
+            fixture.startInterval(60000, "x.hv:1")
+            fixture.startTimeout(60000, "y, with a comma.hv:2")
+            tryCompare(list, "count", 2)
+            // Export covers every live timer, not only the shown ones.
+            findChild(view, "filterField").text = "x.hv"
+            tryCompare(list, "count", 1)
+            mouseClick(findChild(view, "exportButton"))
+            const popup = findChild(view, "exportPopup")
+            tryCompare(popup, "opened", true)
+            const path = findChild(popup.contentItem, "exportPath")
+            verify(path.text.endsWith(".csv"))
+            path.text = fixture.tempPath("timers.csv")
+            mouseClick(findChild(popup.contentItem, "saveCsvButton"))
+            const csv = fixture.readFile(fixture.tempPath("timers.csv")).trim().split("\n")
+            compare(csv.length, 3)
+            verify(csv[2].indexOf(',timeout,"y, with a comma.hv:2",') > 0, csv[2])
+            mouseClick(findChild(popup.contentItem, "saveJsonButton"))
+            compare(path.text, fixture.tempPath("timers.json"))
+            const json = JSON.parse(fixture.readFile(fixture.tempPath("timers.json")))
+            compare(json.length, 2)
+            compare(json[0].label, "x.hv:1")
+            compare(json[0].kind, "interval")
+            compare(json[0].interval_ms, 60000)
+            verify(json[0].next_fire_in_ms > 0 && json[0].next_fire_in_ms <= 60000)
+            compare(json[1].kind, "timeout")
+            // A folder that does not exist: the reason, in red, and no crash.
+            path.text = "/nonexistent/folder/t.csv"
+            mouseClick(findChild(popup.contentItem, "saveCsvButton"))
+            verify(findChild(popup.contentItem, "exportResult").text.indexOf("cannot write") >= 0)
+            mouseClick(findChild(popup.contentItem, "copyJsonButton"))
+            compare(JSON.parse(clipboardText()).length, 2)
+            keyClick(Qt.Key_Escape)
+            tryCompare(popup, "opened", false)
+        }
+
+        function test_latenessHistogramHover() {
+            fixture.startInterval(5, "busy.hv:1")
+            const histogram = findChild(view, "latenessHistogram")
+            verify(histogram.visible)
+            tryVerify(() => histogram.total >= 3, 5000)
+            compare(histogram.counts.length, histogram.edges.length + 1)
+            verify(findChild(histogram, "histogramValue").text.endsWith(" fires"))
+            compare(findChild(histogram, "yAxisMax").text, "" + Math.max.apply(null, histogram.counts))
+            // Hover the fullest bucket: its range and count.
+            let fullest = 0
+            for (let i = 0; i < histogram.counts.length; ++i) {
+                if (histogram.counts[i] > histogram.counts[fullest])
+                    fullest = i
+            }
+            const hover = findChild(histogram, "histogramHover")
+            const slot = hover.width / histogram.counts.length
+            // Enter first, then move onto the bar: hover follows moves.
+            mouseMove(hover, 1, 1)
+            mouseMove(hover, slot * fullest + slot / 2, hover.height / 2)
+            tryCompare(histogram, "hovered", fullest)
+            verify(findChild(histogram, "histogramValue").text.indexOf(histogram.rangeText(fullest) + ": ") === 0)
         }
     }
 }

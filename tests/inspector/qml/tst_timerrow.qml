@@ -32,6 +32,7 @@ Item {
                 remainingMs: 0, fireCount: 0, firesPerSecond: 0, skippedTicks: 0,
                 errorCount: 0, lastError: "", lastLatenessMs: 0, maxLatenessMs: 0,
                 lastCallbackMs: 0, maxCallbackMs: 0, pauseReasons: 0, mode: "",
+                groupSize: 0, groupPaused: 0, expanded: false, inGroup: false,
                 now: 900, timerModel: fixture.timerModel
             }
             for (const key in props)
@@ -177,6 +178,45 @@ Item {
 
             mouseClick(child(row, "stopButton"))
             tryVerify(() => !fixture.isLive(id))
+        }
+
+        function test_groupRow() {
+            // A group of five, two of them paused: the arrow, the count, "2 paused", and
+            // actions that go to the view (which applies them to every member) rather than
+            // to the group's first id.
+            const id = fixture.startInterval(60000, "group.hv:4")
+            const row = makeRow({ timerId: id, label: "group.hv:4", groupSize: 5, groupPaused: 2 })
+            verify(row.isGroup)
+            compare(child(row, "idText").text, "▸")
+            compare(child(row, "groupCountText").text, "×5")
+            compare(child(row, "stateText").text, "2 paused")
+            compare(child(row, "pauseButton").text, "Pause")
+            let pauses = []
+            let stops = 0
+            let toggles = 0
+            row.pauseGroupRequested.connect((pause) => pauses.push(pause))
+            row.stopGroupRequested.connect(() => ++stops)
+            row.toggleExpanded.connect(() => ++toggles)
+            mouseClick(child(row, "pauseButton"))
+            mouseClick(child(row, "stopButton"))
+            mouseClick(child(row, "expander"))
+            compare(pauses, [true])
+            compare(stops, 1)
+            compare(toggles, 1)
+            verify(fixture.isLive(id) && !fixture.isPaused(id))
+            // Every member paused by the user: Resume; expanded: the arrow turns.
+            row.groupPaused = 5
+            row.timerState = TimerListModel.Paused
+            row.pauseReasons = TimerListModel.PausedByUser
+            row.expanded = true
+            compare(child(row, "stateText").text, "Paused")
+            compare(child(row, "pauseButton").text, "Resume")
+            compare(child(row, "idText").text, "▾")
+            // A member of an expanded group is an ordinary row, indented.
+            const member = makeRow({ timerId: id, label: "group.hv:4", inGroup: true, y: 60 })
+            verify(!member.isGroup)
+            compare(child(member, "idText").text, "#" + id)
+            verify(child(member, "labelText").leftPadding > 0)
         }
     }
 }
