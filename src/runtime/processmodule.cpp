@@ -48,7 +48,7 @@ void installProcess(Vm &vm)
     });
     system.function(QStringLiteral("gcStats"), [counters](Vm &vm, std::vector<Value> &args, int line) {
         Builtins::expectArgs(args, 0, 0, QStringLiteral("system.gcStats"), line);
-        auto stats = std::make_shared<Object>(&vm.heap());
+        auto stats = makeRef<Object>(&vm.heap());
         stats->set(QStringLiteral("collections"), counters->collections);
         stats->set(QStringLiteral("objectCount"), vm.heap().objectCount());
         stats->set(QStringLiteral("heapSize"), vm.heap().objectCount()); // tracked objects

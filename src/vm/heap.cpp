@@ -2,6 +2,9 @@
 
 #include "scriptlogging.h"
 
+#include "ref.h"
+
+#include <limits>
 #include <vector>
 
 namespace havel::script {
@@ -42,13 +45,16 @@ void Heap::unlink(GcObject *object)
     --m_count;
 }
 
+namespace {
+// m_gcRefs once an object is known to be reachable.
+constexpr qint32 kReachable = std::numeric_limits<qint32>::min();
+}
+
 qint64 Heap::collect()
 {
     // Step 1: references from outside the heap = use count - references from tracked objects.
-    for (GcObject *o = m_first; o; o = o->m_next) {
-        o->m_gcRefs = o->weak_from_this().use_count();
-        o->m_reachable = false;
-    }
+    for (GcObject *o = m_first; o; o = o->m_next)
+        o->m_gcRefs = qint32(o->refCount());
     for (GcObject *o = m_first; o; o = o->m_next)
         o->traverse([](GcObject *child) { --child->m_gcRefs; });
 
@@ -56,7 +62,7 @@ qint64 Heap::collect()
     std::vector<GcObject *> work;
     for (GcObject *o = m_first; o; o = o->m_next) {
         if (o->m_gcRefs > 0) {
-            o->m_reachable = true;
+            o->m_gcRefs = kReachable;
             work.push_back(o);
         }
     }
@@ -64,21 +70,19 @@ qint64 Heap::collect()
         GcObject *o = work.back();
         work.pop_back();
         o->traverse([&work](GcObject *child) {
-            if (!child->m_reachable) {
-                child->m_reachable = true;
+            if (child->m_gcRefs != kReachable) {
+                child->m_gcRefs = kReachable;
                 work.push_back(child);
             }
         });
     }
 
     // Step 3: hold the rest while their references are cleared, then let them go together.
-    std::vector<std::shared_ptr<GcObject>> garbage;
+    std::vector<Ref<GcObject>> garbage;
     for (GcObject *o = m_first; o; o = o->m_next) {
-        // An object no shared_ptr owns yet (or any more) is being built or destroyed.
-        if (o->m_reachable)
-            continue;
-        if (auto strong = o->weak_from_this().lock())
-            garbage.push_back(std::move(strong));
+        // An object nothing counts yet (or any more) is being built or destroyed.
+        if (o->m_gcRefs != kReachable && o->refCount() > 0)
+            garbage.emplace_back(o);
     }
     for (const auto &o : garbage)
         o->clearReferences();
@@ -93,10 +97,10 @@ qint64 Heap::collect()
 
 void Heap::clearAll()
 {
-    std::vector<std::shared_ptr<GcObject>> all;
+    std::vector<Ref<GcObject>> all;
     for (GcObject *o = m_first; o; o = o->m_next) {
-        if (auto strong = o->weak_from_this().lock())
-            all.push_back(std::move(strong));
+        if (o->refCount() > 0)
+            all.emplace_back(o);
     }
     for (const auto &o : all)
         o->clearReferences();

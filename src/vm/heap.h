@@ -1,23 +1,25 @@
 // Heap: the cycle collector for script objects.
 //
-// Script objects (environments, arrays, objects, closures) are owned by std::shared_ptr, so
-// acyclic garbage, such as the closure an interval makes on every tick, is freed at once.
-// Cycles are common too: a function declared in a scope is stored in the environment it
-// closes over. For those the heap runs a trial-deletion pass in the manner of CPython's
-// collector: for every tracked object it subtracts the references held by other tracked
-// objects from its shared_ptr use count. What is left are references from outside the heap
-// (the interpreter's roots, its C++ stack frames, the timer table), so those objects are
-// live, as is everything reachable from them; the rest are unreachable cycles, whose
-// references are cleared so that the shared_ptrs free them.
+// Script objects carry an intrusive reference count (heapobject.h), so acyclic garbage, such
+// as the closure an interval makes on every tick, is freed at once. Cycles are common too: a
+// function declared in a scope is stored in the environment it closes over. For those the
+// heap runs a trial-deletion pass in the manner of CPython's collector: for every tracked
+// object it subtracts the references held by other tracked objects from its reference count.
+// What is left are references from outside the heap (the VM's globals and fiber stacks, C++
+// frames, the timer table), so those objects are live, as is everything reachable from them;
+// the rest are unreachable cycles, whose references are cleared so that the counts free them.
 //
 // The pass needs no list of roots, so it may run at any point on the interpreter thread as
-// long as every C++ frame holds the objects it uses through a shared_ptr (a Value).
+// long as every C++ frame holds the objects it uses through a counted reference (a Value or a
+// Ref). Only the kinds that can hold other values are tracked (GcObject); strings, built-ins
+// and timer handles cannot be part of a cycle.
 #pragma once
 
 #include <QtCore/QtGlobal>
 
+#include "heapobject.h"
+
 #include <functional>
-#include <memory>
 
 namespace havel::script {
 
@@ -25,27 +27,25 @@ class Heap;
 
 //! A script object that may take part in a reference cycle.
 //! Thread: the interpreter thread only.
-class GcObject : public std::enable_shared_from_this<GcObject>
+class GcObject : public HeapObject
 {
 public:
     explicit GcObject(Heap *heap);
-    virtual ~GcObject();
-    GcObject(const GcObject &) = delete;
-    GcObject &operator=(const GcObject &) = delete;
+    ~GcObject() override;
 
     using Visitor = std::function<void(GcObject *)>;
-    //! Calls @p visit once for every shared_ptr to a GcObject this object holds.
+    //! Calls @p visit once for every counted reference to a GcObject this object holds.
     virtual void traverse(const Visitor &visit) const = 0;
     //! Drops every reference this object holds; called on unreachable cycles only.
     virtual void clearReferences() = 0;
 
 private:
     friend class Heap;
+    // First, so that it fills the tail padding of HeapObject's header: 40 bytes in all.
+    qint32 m_gcRefs = 0; //!< during collect(): outside references, or kReachable
     Heap *m_heap;
     GcObject *m_prev = nullptr;
     GcObject *m_next = nullptr;
-    qint64 m_gcRefs = 0;
-    bool m_reachable = false;
 };
 
 //! Tracks every GcObject and collects unreachable cycles. Thread: the interpreter thread.

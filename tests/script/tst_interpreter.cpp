@@ -172,12 +172,12 @@ void tst_Interpreter::collectorFreesCycles()
 {
     Heap heap;
     {
-        auto holder = std::make_shared<Object>(&heap);
-        auto array = std::make_shared<Array>(&heap);
+        auto holder = makeRef<Object>(&heap);
+        auto array = makeRef<Array>(&heap);
         array->items.emplace_back(array); // a → a
         holder->set(QStringLiteral("self"), Value(array));
-        auto object = std::make_shared<Object>(&heap);
-        object->set(QStringLiteral("env"), Value(std::make_shared<Array>(&heap, std::vector<Value>{Value(object)})));
+        auto object = makeRef<Object>(&heap);
+        object->set(QStringLiteral("env"), Value(makeRef<Array>(&heap, std::vector<Value>{Value(object)})));
         QCOMPARE(heap.objectCount(), 4);
     }
     // The holder was in no cycle and went at once; only the cycles keep the rest alive.
@@ -189,16 +189,16 @@ void tst_Interpreter::collectorFreesCycles()
 void tst_Interpreter::collectorKeepsReachable()
 {
     Heap heap;
-    auto root = std::make_shared<Object>(&heap);
+    auto root = makeRef<Object>(&heap);
     {
-        auto closureEnv = std::make_shared<Object>(&heap);
+        auto closureEnv = makeRef<Object>(&heap);
         closureEnv->set(QStringLiteral("parent"), Value(root));
-        auto inner = std::make_shared<Array>(&heap);
+        auto inner = makeRef<Array>(&heap);
         inner->items.emplace_back(inner);
         closureEnv->set(QStringLiteral("xs"), Value(inner));
-        auto held = std::make_shared<Array>(&heap, std::vector<Value>{Value(inner)});
+        auto held = makeRef<Array>(&heap, std::vector<Value>{Value(inner)});
         root->set(QStringLiteral("held"), Value(held));
-        auto garbage = std::make_shared<Array>(&heap);
+        auto garbage = makeRef<Array>(&heap);
         garbage->items.emplace_back(garbage);
     }
     // closureEnv was in no cycle and went at once. root (held from here) → held → inner
