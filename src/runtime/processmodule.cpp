@@ -54,6 +54,12 @@ void installProcess(Vm &vm)
         stats->set(QStringLiteral("heapSize"), vm.heap().objectCount()); // tracked objects
         stats->set(QStringLiteral("lastPauseNs"), counters->lastPauseNs);
         stats->set(QStringLiteral("lastFreed"), counters->freed);
+        // The collector's own passes (young and full, at the VM's budget checks).
+        const Heap::Stats &heap = vm.heap().stats();
+        stats->set(QStringLiteral("youngCollections"), heap.youngCollections);
+        stats->set(QStringLiteral("fullCollections"), heap.fullCollections);
+        stats->set(QStringLiteral("maxYoungPauseNs"), heap.maxYoungPauseNs);
+        stats->set(QStringLiteral("maxFullPauseNs"), heap.maxFullPauseNs);
         return Value(stats);
     });
     // timeMs: the wall clock in epoch ms; clock: the steady clock in seconds (for durations).

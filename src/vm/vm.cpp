@@ -329,6 +329,11 @@ bool Vm::runChain(std::shared_ptr<Fiber> fiber)
     bool preempted = false;
     while (fiber) {
         execute(*fiber);
+        // Between fibers too, not only at budget checks: short callbacks (a timer tick that
+        // makes a closure) may never reach one, and their garbage would pile up for one long
+        // pause. Here no fiber is running, so no C++ frame holds an uncounted pointer.
+        if (!m_current && m_heap.collectionDue())
+            m_heap.collectDue();
         if (fiber->state == Fiber::State::Runnable) {
             preempted = true;
             m_runQueue.push_back(fiber);
@@ -524,7 +529,7 @@ bool Vm::budgetExpired(int line)
     if (m_host.stopRequested())
         throw StopUnwind{};
     if (m_heap.collectionDue())
-        m_heap.collect();
+        m_heap.collectDue();
     // Inside atomic(fn) the fiber keeps running: that is the critical section's promise.
     return m_current->atomicDepth == 0 && m_sliceClock.nsecsElapsed() > kSliceNs;
 }

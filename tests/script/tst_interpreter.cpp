@@ -56,6 +56,7 @@ private Q_SLOTS:
     void requestStopFromAnotherThread();
     void collectorFreesCycles();
     void collectorKeepsReachable();
+    void collectorYoungPassLooksAtYoungOnly();
     void teardownFreesEverything();
 };
 
@@ -183,6 +184,43 @@ void tst_Interpreter::collectorFreesCycles()
     // The holder was in no cycle and went at once; only the cycles keep the rest alive.
     QCOMPARE(heap.objectCount(), 3);
     QCOMPARE(heap.collect(), 3);
+    QCOMPARE(heap.objectCount(), 0);
+}
+
+void tst_Interpreter::collectorYoungPassLooksAtYoungOnly()
+{
+    Heap heap;
+    auto root = makeRef<Object>(&heap);
+    QCOMPARE(heap.collect(), 0); // root is old now
+    qint64 made = 0;
+    {
+        // A young cycle that only an old object holds must survive a young pass (the old
+        // object is not looked at, so its reference counts as one from outside).
+        auto kept = makeRef<Array>(&heap);
+        kept->items.emplace_back(kept);
+        root->set(QStringLiteral("kept"), Value(kept));
+        // Young garbage cycles, one of them holding the old root.
+        auto holdsRoot = makeRef<Array>(&heap, std::vector<Value>{Value(root)});
+        holdsRoot->items.emplace_back(holdsRoot);
+        while (!heap.collectionDue()) {
+            auto garbage = makeRef<Array>(&heap);
+            garbage->items.emplace_back(garbage);
+            ++made;
+        }
+    }
+    QCOMPARE(heap.collectDue(), made + 1);
+    QCOMPARE(heap.stats().youngCollections, 1);
+    QCOMPARE(heap.stats().fullCollections, 1);
+    QCOMPARE(heap.objectCount(), 2);
+    QCOMPARE(root->refCount(), 1u);
+    const Value *kept = root->get(QStringLiteral("kept"));
+    QVERIFY(kept && kept->isArray());
+    QCOMPARE(kept->asArray()->items.size(), std::size_t(1));
+    // Dropped, the now old cycle waits for a full pass.
+    root.reset();
+    QCOMPARE(heap.objectCount(), 1);
+    QVERIFY(!heap.collectionDue());
+    QCOMPARE(heap.collect(), 1);
     QCOMPARE(heap.objectCount(), 0);
 }
 
