@@ -83,11 +83,15 @@ public:
     }
     Value &operator=(const Value &other) noexcept
     {
+        // Read other before letting go of the old value: other may be this value itself, or
+        // live inside the object the old value holds.
         if (other.isHeap())
             other.m_object->retain();
+        const qint64 bits = other.m_int;
+        const Type type = other.m_type;
         const Value old(std::move(*this));
-        m_int = other.m_int;
-        m_type = other.m_type;
+        m_int = bits;
+        m_type = type;
         return *this;
     }
     Value &operator=(Value &&other) noexcept

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void collectorFreesCycles();
     void collectorKeepsReachable();
     void collectorYoungPassLooksAtYoungOnly();
+    void valueCountsItsReferences();
     void teardownFreesEverything();
 };
 
@@ -185,6 +186,47 @@ void tst_Interpreter::collectorFreesCycles()
     QCOMPARE(heap.objectCount(), 3);
     QCOMPARE(heap.collect(), 3);
     QCOMPARE(heap.objectCount(), 0);
+}
+
+void tst_Interpreter::valueCountsItsReferences()
+{
+    static_assert(sizeof(Value) <= 16);
+    Heap heap;
+    auto array = makeRef<Array>(&heap);
+    QCOMPARE(array->refCount(), 1u);
+    {
+        Value a(array);
+        Value b = a;              // copy: one more
+        QCOMPARE(array->refCount(), 3u);
+        Value c = std::move(b);   // move: the same
+        QVERIFY(b.isNull());
+        QCOMPARE(array->refCount(), 3u);
+        c = c;                    // self-assignment keeps it
+        QCOMPARE(array->refCount(), 3u);
+        c = Value(qint64(7));     // overwritten: one less
+        QCOMPARE(array->refCount(), 2u);
+        QVERIFY(c.isInt() && c.asInt() == 7);
+        QCOMPARE(a.asArray(), array.get());
+    }
+    QCOMPARE(array->refCount(), 1u);
+
+    // A value that holds the only reference to an array may be assigned from an item of it.
+    array->items.emplace_back(QStringLiteral("inner"));
+    Value holder(std::move(array));
+    holder = holder.asArray()->items.front();
+    QVERIFY(holder.isString());
+    QCOMPARE(holder.asString(), QStringLiteral("inner"));
+    QCOMPARE(heap.objectCount(), 0);
+
+    // Appending in place never changes another value that shares the string.
+    Value text(QStringLiteral("ab"));
+    Value shared = text;
+    text.mutableString()->append(QLatin1Char('c'));
+    QCOMPARE(text.asString(), QStringLiteral("abc"));
+    QCOMPARE(shared.asString(), QStringLiteral("ab"));
+
+    // A null Ref gives the null value, not a dangling array.
+    QVERIFY(Value(Ref<Array>()).isNull());
 }
 
 void tst_Interpreter::collectorYoungPassLooksAtYoungOnly()
