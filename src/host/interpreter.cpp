@@ -128,7 +128,7 @@ void Interpreter::runScript(const QString &source)
         m_lifecycle.requestFinish(m_stopRequest.load());
         return;
     }
-    const Value closure(std::make_shared<Closure>(&m_vm->heap(), body));
+    const Value closure(makeRef<Closure>(&m_vm->heap(), body));
     auto fiber = m_vm->spawn(closure, [this](Fiber &, const RuntimeError *error) {
         if (error) {
             printError(error->toString() + u'\n');
@@ -320,13 +320,13 @@ void Interpreter::stopTimer(quint64 id)
     m_timers->stop(id);
 }
 
-Value Interpreter::handleMember(const std::shared_ptr<const TimerHandle> &handle, const QString &name,
+Value Interpreter::handleMember(const Ref<const TimerHandle> &handle, const QString &name,
                                 int line)
 {
     return m_timers->handleMember(handle, name, line);
 }
 
-Value Interpreter::callHandleMethod(const std::shared_ptr<const TimerHandle> &handle,
+Value Interpreter::callHandleMethod(const Ref<const TimerHandle> &handle,
                                     const QString &name, std::vector<Value> &args, int line)
 {
     return m_timers->callHandleMethod(handle, name, args, line);

@@ -117,8 +117,8 @@ private:
     void atLine(int line) override { m_probe->line.store(line, std::memory_order_relaxed); }
     Value createTimerBlock(bool isInterval, const Value &delay, const Value &callable, int line) override;
     void stopTimer(quint64 id) override;
-    Value handleMember(const std::shared_ptr<const TimerHandle> &handle, const QString &name, int line) override;
-    Value callHandleMethod(const std::shared_ptr<const TimerHandle> &handle, const QString &name,
+    Value handleMember(const Ref<const TimerHandle> &handle, const QString &name, int line) override;
+    Value callHandleMethod(const Ref<const TimerHandle> &handle, const QString &name,
                            std::vector<Value> &args, int line) override;
     QString describeHandle(const TimerHandle &handle) override;
 

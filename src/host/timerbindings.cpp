@@ -30,7 +30,7 @@ TimerBindings::TimerBindings(EngineSeam &engine) : m_engine(engine) { }
 
 TimerBindings::~TimerBindings() = default;
 
-std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const Value &callable,
+Ref<const TimerHandle> TimerBindings::create(bool isInterval, const Value &callable,
                                                          qint64 ms, const Options &options,
                                                          const QString &function, int line)
 {
@@ -68,7 +68,7 @@ std::shared_ptr<const TimerHandle> TimerBindings::create(bool isInterval, const 
     m_keepAlive += entry.keepsAlive() ? 1 : 0;
     m_entries.emplace(id, std::move(entry));
 
-    auto handle = std::make_shared<TimerHandle>();
+    auto handle = makeRef<TimerHandle>();
     handle->id = id;
     handle->isInterval = isInterval;
     handle->intervalMs = ms;
@@ -269,7 +269,7 @@ Value TimerBindings::status(quint64 id)
     const std::optional<TimerStatus> status = m_engine.timerManager().timerStatus(id);
     if (!status)
         return Value();
-    auto object = std::make_shared<Object>(&m_engine.heap());
+    auto object = makeRef<Object>(&m_engine.heap());
     const bool active = status->state == TimerState::Active;
     object->set(QStringLiteral("id"), qint64(status->id));
     object->set(QStringLiteral("kind"), status->kind == TimerKind::Interval ? QStringLiteral("interval")
@@ -310,7 +310,7 @@ QString TimerBindings::describe(const TimerHandle &handle) const
             .arg(state);
 }
 
-Value TimerBindings::handleMember(const std::shared_ptr<const TimerHandle> &handle,
+Value TimerBindings::handleMember(const Ref<const TimerHandle> &handle,
                                   const QString &name, int line)
 {
     if (name == QLatin1String("id"))
@@ -328,11 +328,11 @@ Value TimerBindings::handleMember(const std::shared_ptr<const TimerHandle> &hand
         QStringLiteral("pause"), QStringLiteral("resume"), QStringLiteral("wait"),
         QStringLiteral("unref"), QStringLiteral("ref"), QStringLiteral("status")};
     if (methods.contains(name))
-        return std::make_shared<BoundMethod>(&m_engine.heap(), Value(handle), name);
+        return makeRef<BoundMethod>(&m_engine.heap(), Value(handle), name);
     fail(line, QStringLiteral("Timer handles have no property '%1'.").arg(name));
 }
 
-Value TimerBindings::callHandleMethod(const std::shared_ptr<const TimerHandle> &handle,
+Value TimerBindings::callHandleMethod(const Ref<const TimerHandle> &handle,
                                       const QString &name, std::vector<Value> &, int line)
 {
     const quint64 id = handle->id;
@@ -482,7 +482,7 @@ void TimerBindings::install(Vm &vm)
 {
     Heap &heap = vm.heap();
     auto native = [](const QString &name, NativeFunction::Function function) {
-        return std::make_shared<NativeFunction>(name, std::move(function));
+        return makeRef<NativeFunction>(name, std::move(function));
     };
     auto creator = [this, native](const QString &name, bool isInterval, bool returnHandle) {
         return native(name, [this, name, isInterval, returnHandle](Vm &, std::vector<Value> &args, int line) {
@@ -505,7 +505,7 @@ void TimerBindings::install(Vm &vm)
         });
     };
 
-    const std::vector<std::pair<QString, std::shared_ptr<NativeFunction>>> module = {
+    const std::vector<std::pair<QString, Ref<NativeFunction>>> module = {
         {QStringLiteral("setTimeout"), creator(QStringLiteral("setTimeout"), false, false)},
         {QStringLiteral("setInterval"), creator(QStringLiteral("setInterval"), true, false)},
         {QStringLiteral("clearTimeout"), stopper(QStringLiteral("clearTimeout"))},
@@ -522,7 +522,7 @@ void TimerBindings::install(Vm &vm)
              std::vector<Value> ids;
              for (const TimerId id : m_engine.timerManager().activeTimers())
                  ids.emplace_back(qint64(id));
-             return Value(std::make_shared<Array>(&vm.heap(), std::move(ids)));
+             return Value(makeRef<Array>(&vm.heap(), std::move(ids)));
          })},
         {QStringLiteral("cleanupAllTimers"),
          native(QStringLiteral("cleanupAllTimers"), [this](Vm &, std::vector<Value> &, int) {
@@ -537,7 +537,7 @@ void TimerBindings::install(Vm &vm)
              return Value(setRef(idArgument(args, QStringLiteral("timer.ref"), line), true));
          })},
     };
-    auto timerModule = std::make_shared<Object>(&heap);
+    auto timerModule = makeRef<Object>(&heap);
     for (const auto &[name, function] : module) {
         timerModule->set(name, function);
         // The whole module is also global: scripts call getActiveTimers() bare as often as not.
@@ -545,7 +545,7 @@ void TimerBindings::install(Vm &vm)
     }
     // Havel's own timer module names (its src/havel-lang/stdlib/TimerModule.cpp), on the
     // module only: globals named `now`, `clear` or `after` would take common names away.
-    const std::vector<std::pair<QString, std::shared_ptr<NativeFunction>>> havelNames = {
+    const std::vector<std::pair<QString, Ref<NativeFunction>>> havelNames = {
         {QStringLiteral("after"), creator(QStringLiteral("timer.after"), false, false)},
         {QStringLiteral("every"), creator(QStringLiteral("timer.every"), true, false)},
         {QStringLiteral("clear"), stopper(QStringLiteral("timer.clear"))},
@@ -597,7 +597,7 @@ void TimerBindings::install(Vm &vm)
     vm.defineGlobal(QStringLiteral("timeout_start"), creator(QStringLiteral("timeout_start"), false, true));
     vm.defineGlobal(QStringLiteral("timeout_cancel"), stopper(QStringLiteral("timeout_cancel")));
 
-    auto modeModule = std::make_shared<Object>(&heap);
+    auto modeModule = makeRef<Object>(&heap);
     modeModule->set(QStringLiteral("set"),
                     native(QStringLiteral("mode.set"), [this](Vm &, std::vector<Value> &args, int line) {
                         if (args.size() != 1 || !args.front().isString())

@@ -50,7 +50,7 @@ public:
     void install(Vm &vm);
 
     //! Starts a timer running @p callable; @p function names the caller in errors.
-    std::shared_ptr<const TimerHandle> create(bool isInterval, const Value &callable, qint64 ms,
+    Ref<const TimerHandle> create(bool isInterval, const Value &callable, qint64 ms,
                                               const Options &options, const QString &function,
                                               int line);
     bool stop(quint64 id);
@@ -72,9 +72,9 @@ public:
     void setFireObserver(FireObserver observer) { m_fireObserver = std::move(observer); }
 
     //! `h.id`, `h.running`, `h.kind`, `h.interval`, or a bound method.
-    Value handleMember(const std::shared_ptr<const TimerHandle> &handle, const QString &name, int line);
+    Value handleMember(const Ref<const TimerHandle> &handle, const QString &name, int line);
     //! `h.stop()`, `h.pause()`, `h.resume()`, `h.wait()`, `h.unref()`, `h.ref()`, `h.status()`.
-    Value callHandleMethod(const std::shared_ptr<const TimerHandle> &handle, const QString &name,
+    Value callHandleMethod(const Ref<const TimerHandle> &handle, const QString &name,
                            std::vector<Value> &args, int line);
     //! `await` on a timer: null at once if it has ended; else parks the running fiber until
     //! it has, and the wait gives its last callback's result.

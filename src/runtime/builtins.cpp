@@ -71,9 +71,9 @@ namespace {
 
 using Builtins::expectArgs;
 
-std::shared_ptr<NativeFunction> native(const QString &name, NativeFunction::Function function)
+Ref<NativeFunction> native(const QString &name, NativeFunction::Function function)
 {
-    return std::make_shared<NativeFunction>(name, std::move(function));
+    return makeRef<NativeFunction>(name, std::move(function));
 }
 
 Value sleepNative(Vm &vm, std::vector<Value> &args, int line)
@@ -190,7 +190,7 @@ QHash<QString, Vm::Method> stringMethods()
         std::vector<Value> parts;
         for (const QString &part : receiver.asString().split(vm.toText(args.front())))
             parts.emplace_back(part);
-        return Value(std::make_shared<Array>(&vm.heap(), std::move(parts)));
+        return Value(makeRef<Array>(&vm.heap(), std::move(parts)));
     });
     return methods;
 }
@@ -296,7 +296,7 @@ void Builtins::install(Vm &vm)
         std::vector<Value> keys;
         for (const QString &key : args.front().asObject()->keys())
             keys.emplace_back(key);
-        return Value(std::make_shared<Array>(&vm.heap(), std::move(keys)));
+        return Value(makeRef<Array>(&vm.heap(), std::move(keys)));
     });
     define(QStringLiteral("assert"), [](Vm &vm, std::vector<Value> &args, int line) {
         expectArgs(args, 1, 2, QStringLiteral("assert"), line);
@@ -336,7 +336,7 @@ void Builtins::install(Vm &vm)
         const Value &v = args.front();
         std::vector<Value> pairs;
         auto pair = [&vm](Value a, Value b) {
-            return Value(std::make_shared<Array>(&vm.heap(), std::vector<Value>{std::move(a), std::move(b)}));
+            return Value(makeRef<Array>(&vm.heap(), std::vector<Value>{std::move(a), std::move(b)}));
         };
         if (v.isArray()) {
             const auto &items = v.asArray()->items;
@@ -355,7 +355,7 @@ void Builtins::install(Vm &vm)
             fail(line, QStringLiteral("Can only iterate over an array, object or string with two variables, not %1.")
                                .arg(v.typeName()));
         }
-        return Value(std::make_shared<Array>(&vm.heap(), std::move(pairs)));
+        return Value(makeRef<Array>(&vm.heap(), std::move(pairs)));
     });
 
     // `use NAME` (the parser's `@use("NAME")`): Havel's built-in modules are globals here
@@ -388,7 +388,7 @@ void Builtins::install(Vm &vm)
     define(QStringLiteral("receive"), [](Vm &vm, std::vector<Value> &args, int line) {
         expectArgs(args, 0, 0, QStringLiteral("receive"), line);
         Fiber &fiber = *vm.currentFiber();
-        const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+        const auto task = Ref<Task>(fiber.task);
         if (!task || !task->mailbox)
             fail(line, QStringLiteral("receive: only code in a thread { } has a mailbox to receive from"));
         vm.channelReceive(fiber, *task->mailbox);
@@ -406,7 +406,7 @@ void Builtins::install(Vm &vm)
                 fail(line, QStringLiteral("channel: the capacity must be an integer from 0 to 2^30"));
             capacity = args.front().asInt();
         }
-        return Value(std::make_shared<Channel>(&vm.heap(), std::size_t(capacity)));
+        return Value(makeRef<Channel>(&vm.heap(), std::size_t(capacity)));
     });
 }
 

@@ -17,9 +17,9 @@
 namespace havel::script::modules {
 
 //! Thread: the interpreter thread (every module function runs there).
-inline std::shared_ptr<NativeFunction> native(const QString &name, NativeFunction::Function function)
+inline Ref<NativeFunction> native(const QString &name, NativeFunction::Function function)
 {
-    return std::make_shared<NativeFunction>(name, std::move(function));
+    return makeRef<NativeFunction>(name, std::move(function));
 }
 
 //! A module under construction: an object whose members are built-ins named "module.name".
@@ -27,7 +27,7 @@ class ModuleBuilder
 {
 public:
     ModuleBuilder(Vm &vm, QString name)
-        : m_vm(vm), m_name(std::move(name)), m_object(std::make_shared<Object>(&vm.heap()))
+        : m_vm(vm), m_name(std::move(name)), m_object(makeRef<Object>(&vm.heap()))
     {
     }
     void function(const QString &name, NativeFunction::Function function)
@@ -35,14 +35,14 @@ public:
         m_object->set(name, Value(native(m_name + u'.' + name, std::move(function))));
     }
     void constant(const QString &name, Value value) { m_object->set(name, std::move(value)); }
-    const std::shared_ptr<Object> &object() const { return m_object; }
+    const Ref<Object> &object() const { return m_object; }
     //! Defines the module as the global of its name.
     void install() { m_vm.defineGlobal(m_name, Value(m_object)); }
 
 private:
     Vm &m_vm;
     QString m_name;
-    std::shared_ptr<Object> m_object;
+    Ref<Object> m_object;
 };
 
 inline QString argName(const QString &function, std::size_t index)
@@ -88,7 +88,7 @@ inline Object &objectArg(const std::vector<Value> &args, std::size_t i, const QS
 
 inline Value makeArray(Vm &vm, std::vector<Value> items)
 {
-    return Value(std::make_shared<Array>(&vm.heap(), std::move(items)));
+    return Value(makeRef<Array>(&vm.heap(), std::move(items)));
 }
 
 // One per module, each in its own file (src/runtime/<name>module.cpp).

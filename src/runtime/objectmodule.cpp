@@ -75,7 +75,7 @@ const Entry kEntries[] = {
     // merge(a, b): a new object with a's entries, then b's (b wins).
     {"merge", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
          const Object &other = objectArg(args, 1, full, line);
-         auto merged = std::make_shared<Object>(&vm.heap());
+         auto merged = makeRef<Object>(&vm.heap());
          for (const auto &entry : o.entries())
              merged->set(entry.first, entry.second);
          for (const auto &entry : other.entries())
@@ -83,7 +83,7 @@ const Entry kEntries[] = {
          return Value(merged);
      }},
     {"clone", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) {
-         auto copy = std::make_shared<Object>(&vm.heap());
+         auto copy = makeRef<Object>(&vm.heap());
          for (const auto &entry : o.entries())
              copy->set(entry.first, entry.second);
          return Value(copy);

@@ -48,12 +48,18 @@ void installProcess(Vm &vm)
     });
     system.function(QStringLiteral("gcStats"), [counters](Vm &vm, std::vector<Value> &args, int line) {
         Builtins::expectArgs(args, 0, 0, QStringLiteral("system.gcStats"), line);
-        auto stats = std::make_shared<Object>(&vm.heap());
+        auto stats = makeRef<Object>(&vm.heap());
         stats->set(QStringLiteral("collections"), counters->collections);
         stats->set(QStringLiteral("objectCount"), vm.heap().objectCount());
         stats->set(QStringLiteral("heapSize"), vm.heap().objectCount()); // tracked objects
         stats->set(QStringLiteral("lastPauseNs"), counters->lastPauseNs);
         stats->set(QStringLiteral("lastFreed"), counters->freed);
+        // The collector's own passes (young and full, at the VM's budget checks).
+        const Heap::Stats &heap = vm.heap().stats();
+        stats->set(QStringLiteral("youngCollections"), heap.youngCollections);
+        stats->set(QStringLiteral("fullCollections"), heap.fullCollections);
+        stats->set(QStringLiteral("maxYoungPauseNs"), heap.maxYoungPauseNs);
+        stats->set(QStringLiteral("maxFullPauseNs"), heap.maxFullPauseNs);
         return Value(stats);
     });
     // timeMs: the wall clock in epoch ms; clock: the steady clock in seconds (for durations).

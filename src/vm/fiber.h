@@ -19,6 +19,7 @@ namespace havel::script {
 
 class Closure;
 class GcObject;
+class Task;
 class Upvalue;
 
 //! Thread: the interpreter thread only.
@@ -60,7 +61,7 @@ public:
     std::vector<Value> stack;
     std::vector<Frame> frames;
     std::vector<Handler> handlers;
-    std::vector<std::shared_ptr<Upvalue>> openUpvalues; //!< ascending by slot
+    std::vector<Ref<Upvalue>> openUpvalues; //!< ascending by slot
     State state = State::Runnable;
     Done onDone;
     quint64 timerId = 0;     //!< the timer whose callback this is; 0 for the body
@@ -70,7 +71,9 @@ public:
     //! does not keep the run alive by itself.
     bool blocked = false;
     bool isCoroutine = false;
-    std::weak_ptr<GcObject> task; //!< the Task this fiber runs, for `go` and coroutines
+    //! The Task this fiber runs, for `go` and coroutines; the Task clears it when it lets
+    //! the fiber go (it owns the fiber, so this cannot own the Task).
+    Task *task = nullptr;
     Value result;                 //!< what its function returned
     //! An error to raise in this fiber when it resumes (a coroutine it resumed failed).
     std::optional<RuntimeError> pendingError;

@@ -1,6 +1,7 @@
 // The heap object kinds behind Value: arrays, objects, upvalues, closures, bound methods,
-// native functions and timer handles. Each is a few lines of data with its traverse/clear
-// pair, so they share one header rather than seven.
+// native functions, timer handles, tasks and channels. Each is a few lines of data with its
+// traverse/clear pair, so they share one header rather than nine. Each kind a Value can hold
+// names its tag as kValueType; Value's accessors for them are defined at the end.
 #pragma once
 
 #include "chunk.h"
@@ -25,6 +26,7 @@ class Vm;
 class Array final : public GcObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::Array;
     explicit Array(Heap *heap, std::vector<Value> items = {})
         : GcObject(heap), items(std::move(items))
     {
@@ -47,6 +49,7 @@ public:
 class Object final : public GcObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::Object;
     explicit Object(Heap *heap) : GcObject(heap) { }
 
     //! The keys in insertion order.
@@ -154,12 +157,13 @@ public:
 class Closure final : public GcObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::Closure;
     Closure(Heap *heap, std::shared_ptr<const FunctionProto> proto)
         : GcObject(heap), proto(std::move(proto))
     {
     }
     std::shared_ptr<const FunctionProto> proto;
-    std::vector<std::shared_ptr<Upvalue>> upvalues;
+    std::vector<Ref<Upvalue>> upvalues;
 
     void traverse(const Visitor &visit) const override
     {
@@ -175,6 +179,7 @@ public:
 class BoundMethod final : public GcObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::BoundMethod;
     BoundMethod(Heap *heap, Value receiver, QString name)
         : GcObject(heap), receiver(std::move(receiver)), name(std::move(name))
     {
@@ -192,9 +197,10 @@ public:
 
 //! A built-in function. It may carry members of its own (interval.stop, timeout.cancel), which
 //! are always other built-ins, so it holds nothing the collector must see.
-class NativeFunction
+class NativeFunction final : public HeapObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::Native;
     using Function = std::function<Value(Vm &, std::vector<Value> &args, int line)>;
     NativeFunction(QString name, Function function)
         : name(std::move(name)), function(std::move(function))
@@ -202,7 +208,7 @@ public:
     }
     QString name;
     Function function;
-    QHash<QString, std::shared_ptr<NativeFunction>> members;
+    QHash<QString, Ref<NativeFunction>> members;
     //! Built-ins the VM itself carries out, because they call script code: atomic(fn) runs
     //! fn in a frame of the calling fiber that no other fiber may preempt.
     enum class Intrinsic { None, Atomic };
@@ -221,10 +227,21 @@ struct Waiting
 class Task final : public GcObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::Task;
     enum class Kind { Go, Coroutine };
     Task(Heap *heap, Kind kind, std::shared_ptr<Fiber> fiber)
         : GcObject(heap), kind(kind), fiber(std::move(fiber))
     {
+        this->fiber->task = this;
+    }
+    ~Task() override;
+    //! Lets the fiber go (it ended, or the task is garbage), and the fiber's pointer back to
+    //! this task with it.
+    void dropFiber()
+    {
+        if (fiber && fiber->task == this)
+            fiber->task = nullptr;
+        fiber.reset();
     }
     const Kind kind;
     std::shared_ptr<Fiber> fiber; //!< null once it ended
@@ -233,7 +250,7 @@ public:
     std::vector<Waiting> waiters; //!< fibers in `await task`
     Waiting resumer;              //!< a coroutine: the fiber that resumed it
     //! A `thread { }`: its messages (`t <- msg`), read by receive() inside it.
-    std::shared_ptr<Channel> mailbox;
+    Ref<Channel> mailbox;
 
     void traverse(const Visitor &visit) const override;
     void clearReferences() override
@@ -242,7 +259,7 @@ public:
         // collector cannot see into). A running fiber is also held by the VM.
         result = Value();
         mailbox.reset();
-        fiber.reset();
+        dropFiber();
     }
 };
 
@@ -251,6 +268,7 @@ public:
 class Channel final : public GcObject
 {
 public:
+    static constexpr Value::Type kValueType = Value::Type::Channel;
     Channel(Heap *heap, std::size_t capacity) : GcObject(heap), capacity(capacity) { }
     const std::size_t capacity;
     bool closed = false;
@@ -281,6 +299,11 @@ public:
     }
 };
 
+inline Task::~Task()
+{
+    dropFiber();
+}
+
 inline void Task::traverse(const Visitor &visit) const
 {
     if (GcObject *object = result.gcObject())
@@ -290,11 +313,21 @@ inline void Task::traverse(const Visitor &visit) const
 }
 
 //! What `interval 500 { }`, `timeout(...)` and friends return: a timer's id and kind.
-struct TimerHandle
+struct TimerHandle final : public HeapObject
 {
+    static constexpr Value::Type kValueType = Value::Type::Handle;
     quint64 id = 0;
     bool isInterval = false;
     qint64 intervalMs = 0;
 };
+
+inline Array *Value::asArray() const { return heapAs<Array>(); }
+inline Object *Value::asObject() const { return heapAs<Object>(); }
+inline Closure *Value::asClosure() const { return heapAs<Closure>(); }
+inline BoundMethod *Value::asBoundMethod() const { return heapAs<BoundMethod>(); }
+inline NativeFunction *Value::asNative() const { return heapAs<NativeFunction>(); }
+inline const TimerHandle *Value::asHandle() const { return heapAs<TimerHandle>(); }
+inline Task *Value::asTask() const { return heapAs<Task>(); }
+inline Channel *Value::asChannel() const { return heapAs<Channel>(); }
 
 } // namespace havel::script

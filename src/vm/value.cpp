@@ -10,12 +10,12 @@ namespace havel::script {
 GcObject *Value::gcObject() const
 {
     switch (type()) {
-    case Type::Array: return asArray().get();
-    case Type::Object: return asObject().get();
-    case Type::Closure: return asClosure().get();
-    case Type::BoundMethod: return asBoundMethod().get();
-    case Type::Task: return asTask().get();
-    case Type::Channel: return asChannel().get();
+    case Type::Array: return asArray();
+    case Type::Object: return asObject();
+    case Type::Closure: return asClosure();
+    case Type::BoundMethod: return asBoundMethod();
+    case Type::Task: return asTask();
+    case Type::Channel: return asChannel();
     default: return nullptr;
     }
 }

@@ -1,12 +1,22 @@
-// Value: a Havel value. Scalars and strings are held inline; arrays, objects and functions
-// by shared_ptr to heap objects (see heap.h for how cycles among them are freed).
-// Not yet the 16-byte value docs/engine.md describes: see its "Status" section.
+// Value: a Havel value in 16 bytes, a one-byte tag and an 8-byte payload (clox's tagged union).
+// Null, bool, int64 and double are held inline; strings, arrays, objects, closures, bound
+// methods, built-ins, timer handles, tasks and channels are pointers to heap objects with an
+// intrusive reference count (heapobject.h). Cycles among the collectable ones are freed by the
+// heap's cycle collector (heap.h).
+//
+// asArray(), asObject() and the other accessors of heap kinds return plain pointers, valid while
+// the value (or another reference) holds the object; they are defined in scriptobjects.h, next
+// to the kinds they return. Keep a Ref<T> (or a Value) to hold an object across a call that may
+// drop the value.
 #pragma once
+
+#include "ref.h"
+#include "stringobject.h"
 
 #include <QtCore/QString>
 
-#include <memory>
-#include <variant>
+#include <cstdint>
+#include <type_traits>
 
 namespace havel::script {
 
@@ -24,74 +34,123 @@ class Channel;
 class Value
 {
 public:
-    enum class Type { Null, Bool, Int, Float, String, Array, Object, Closure, BoundMethod,
-                      Native, Handle, Undefined, Task, Channel };
+    enum class Type : std::uint8_t { Null, Bool, Int, Float, String, Array, Object, Closure,
+                                     BoundMethod, Native, Handle, Undefined, Task, Channel };
 
     //! The marker of a variable that was never assigned (a global or an implicit local read
     //! before its first assignment). Never visible to scripts: reading it is an error.
-    struct UndefinedTag { };
-    static Value undefined() { Value v; v.m_data = UndefinedTag{}; return v; }
-    bool isUndefined() const { return type() == Type::Undefined; }
+    static Value undefined() { Value v; v.m_type = Type::Undefined; return v; }
+    bool isUndefined() const { return m_type == Type::Undefined; }
 
-    Value() = default;
-    Value(std::nullptr_t) { }
-    Value(bool b) : m_data(b) { }
-    Value(int i) : m_data(qint64(i)) { }
-    Value(qint64 i) : m_data(i) { }
-    Value(double d) : m_data(d) { }
-    Value(QString s) : m_data(std::move(s)) { }
-    Value(const char *s) : m_data(QString::fromUtf8(s)) { }
-    Value(std::shared_ptr<Array> a) : m_data(std::move(a)) { }
-    Value(std::shared_ptr<Object> o) : m_data(std::move(o)) { }
-    Value(std::shared_ptr<Closure> c) : m_data(std::move(c)) { }
-    Value(std::shared_ptr<BoundMethod> b) : m_data(std::move(b)) { }
-    Value(std::shared_ptr<NativeFunction> n) : m_data(std::move(n)) { }
-    Value(std::shared_ptr<const TimerHandle> h) : m_data(std::move(h)) { }
-    Value(std::shared_ptr<Task> t) : m_data(std::move(t)) { }
-    Value(std::shared_ptr<Channel> c) : m_data(std::move(c)) { }
+    Value() noexcept : m_int(0) { }
+    Value(std::nullptr_t) noexcept : Value() { }
+    Value(bool b) noexcept : m_int(0), m_type(Type::Bool) { m_bool = b; }
+    Value(int i) noexcept : m_int(i), m_type(Type::Int) { }
+    Value(qint64 i) noexcept : m_int(i), m_type(Type::Int) { }
+    Value(double d) noexcept : m_float(d), m_type(Type::Float) { }
+    Value(QString s) : m_object(new StringObject(std::move(s))), m_type(Type::String)
+    {
+        m_object->retain();
+    }
+    Value(const char *s) : Value(QString::fromUtf8(s)) { }
+    //! A heap object of one of the kinds above (each names its tag as kValueType); null
+    //! gives the null value.
+    template<class T, std::enable_if_t<std::is_base_of_v<HeapObject, T>, int> = 0>
+    Value(T *object) noexcept : m_object(heapObject(object)), m_type(object ? T::kValueType : Type::Null)
+    {
+        if (m_object)
+            m_object->retain();
+    }
+    template<class T>
+    Value(const Ref<T> &object) noexcept : Value(object.get()) { }
+    template<class T>
+    Value(Ref<T> &&object) noexcept : m_object(heapObject(object.take())),
+                                      m_type(m_object ? T::kValueType : Type::Null)
+    {
+    }
+    //! Any other pointer would silently become a bool.
+    template<class T, std::enable_if_t<!std::is_base_of_v<HeapObject, T>, int> = 0>
+    Value(T *) = delete;
 
-    Type type() const { return Type(m_data.index()); }
-    bool isNull() const { return type() == Type::Null; }
-    bool isBool() const { return type() == Type::Bool; }
-    bool isInt() const { return type() == Type::Int; }
-    bool isFloat() const { return type() == Type::Float; }
+    Value(const Value &other) noexcept : m_int(other.m_int), m_type(other.m_type)
+    {
+        if (isHeap())
+            m_object->retain();
+    }
+    Value(Value &&other) noexcept : m_int(other.m_int), m_type(other.m_type)
+    {
+        other.m_type = Type::Null;
+    }
+    Value &operator=(const Value &other) noexcept
+    {
+        // Read other before letting go of the old value: other may be this value itself, or
+        // live inside the object the old value holds.
+        if (other.isHeap())
+            other.m_object->retain();
+        const qint64 bits = other.m_int;
+        const Type type = other.m_type;
+        const Value old(std::move(*this));
+        m_int = bits;
+        m_type = type;
+        return *this;
+    }
+    Value &operator=(Value &&other) noexcept
+    {
+        if (this != &other) {
+            const Value old(std::move(*this));
+            m_int = other.m_int;
+            m_type = std::exchange(other.m_type, Type::Null);
+        }
+        return *this;
+    }
+    ~Value()
+    {
+        if (isHeap())
+            m_object->release();
+    }
+
+    Type type() const { return m_type; }
+    bool isNull() const { return m_type == Type::Null; }
+    bool isBool() const { return m_type == Type::Bool; }
+    bool isInt() const { return m_type == Type::Int; }
+    bool isFloat() const { return m_type == Type::Float; }
     bool isNumber() const { return isInt() || isFloat(); }
-    bool isString() const { return type() == Type::String; }
-    bool isArray() const { return type() == Type::Array; }
-    bool isObject() const { return type() == Type::Object; }
-    bool isHandle() const { return type() == Type::Handle; }
-    bool isTask() const { return type() == Type::Task; }
-    bool isChannel() const { return type() == Type::Channel; }
-    const std::shared_ptr<Task> &asTask() const { return std::get<std::shared_ptr<Task>>(m_data); }
-    const std::shared_ptr<Channel> &asChannel() const { return std::get<std::shared_ptr<Channel>>(m_data); }
+    bool isString() const { return m_type == Type::String; }
+    bool isArray() const { return m_type == Type::Array; }
+    bool isObject() const { return m_type == Type::Object; }
+    bool isHandle() const { return m_type == Type::Handle; }
+    bool isTask() const { return m_type == Type::Task; }
+    bool isChannel() const { return m_type == Type::Channel; }
     bool isCallable() const
     {
-        return type() == Type::Closure || type() == Type::BoundMethod || type() == Type::Native;
+        return m_type == Type::Closure || m_type == Type::BoundMethod || m_type == Type::Native;
     }
 
-    bool asBool() const { return std::get<bool>(m_data); }
-    qint64 asInt() const { return std::get<qint64>(m_data); }
-    double asFloat() const { return std::get<double>(m_data); }
+    bool asBool() const { return m_bool; }
+    qint64 asInt() const { return m_int; }
+    double asFloat() const { return m_float; }
     //! An int or a float as a double.
     double asNumber() const { return isInt() ? double(asInt()) : asFloat(); }
-    const QString &asString() const { return std::get<QString>(m_data); }
-    //! The string itself, for appending in place when nothing else shares it; null if not a string.
-    QString *mutableString() { return std::get_if<QString>(&m_data); }
-    const std::shared_ptr<Array> &asArray() const { return std::get<std::shared_ptr<Array>>(m_data); }
-    const std::shared_ptr<Object> &asObject() const { return std::get<std::shared_ptr<Object>>(m_data); }
-    const std::shared_ptr<Closure> &asClosure() const { return std::get<std::shared_ptr<Closure>>(m_data); }
-    const std::shared_ptr<BoundMethod> &asBoundMethod() const
+    const QString &asString() const { return static_cast<const StringObject *>(m_object)->text; }
+    //! The string itself, for appending in place; null if not a string. A string another value
+    //! shares is copied first (cheaply: QString shares its data until the append).
+    QString *mutableString()
     {
-        return std::get<std::shared_ptr<BoundMethod>>(m_data);
+        if (!isString())
+            return nullptr;
+        if (m_object->refCount() > 1)
+            *this = Value(QString(asString()));
+        return &static_cast<StringObject *>(m_object)->text;
     }
-    const std::shared_ptr<NativeFunction> &asNative() const
-    {
-        return std::get<std::shared_ptr<NativeFunction>>(m_data);
-    }
-    const std::shared_ptr<const TimerHandle> &asHandle() const
-    {
-        return std::get<std::shared_ptr<const TimerHandle>>(m_data);
-    }
+    // Defined in scriptobjects.h, where the kinds are complete.
+    inline Array *asArray() const;
+    inline Object *asObject() const;
+    inline Closure *asClosure() const;
+    inline BoundMethod *asBoundMethod() const;
+    inline NativeFunction *asNative() const;
+    inline const TimerHandle *asHandle() const;
+    inline Task *asTask() const;
+    inline Channel *asChannel() const;
 
     //! The heap object this value refers to, if it is one the collector tracks.
     GcObject *gcObject() const;
@@ -107,11 +166,34 @@ public:
     static QString formatNumber(double d);
 
 private:
-    std::variant<std::monostate, bool, qint64, double, QString, std::shared_ptr<Array>,
-                 std::shared_ptr<Object>, std::shared_ptr<Closure>, std::shared_ptr<BoundMethod>,
-                 std::shared_ptr<NativeFunction>, std::shared_ptr<const TimerHandle>, UndefinedTag,
-                 std::shared_ptr<Task>, std::shared_ptr<Channel>>
-            m_data;
+    template<class T>
+    static HeapObject *heapObject(T *object)
+    {
+        return const_cast<HeapObject *>(static_cast<const HeapObject *>(object));
+    }
+    template<class T>
+    T *heapAs() const
+    {
+        return static_cast<T *>(m_object);
+    }
+    bool isHeap() const
+    {
+        constexpr std::uint32_t heapKinds = 1u << int(Type::String) | 1u << int(Type::Array)
+                | 1u << int(Type::Object) | 1u << int(Type::Closure) | 1u << int(Type::BoundMethod)
+                | 1u << int(Type::Native) | 1u << int(Type::Handle) | 1u << int(Type::Task)
+                | 1u << int(Type::Channel);
+        return (heapKinds >> int(m_type)) & 1u;
+    }
+
+    union {
+        bool m_bool;
+        qint64 m_int;
+        double m_float;
+        HeapObject *m_object;
+    };
+    Type m_type = Type::Null;
 };
+
+static_assert(sizeof(Value) <= 16, "a Value is a tag and an 8-byte payload");
 
 } // namespace havel::script

@@ -329,6 +329,11 @@ bool Vm::runChain(std::shared_ptr<Fiber> fiber)
     bool preempted = false;
     while (fiber) {
         execute(*fiber);
+        // Between fibers too, not only at budget checks: short callbacks (a timer tick that
+        // makes a closure) may never reach one, and their garbage would pile up for one long
+        // pause. Here no fiber is running, so no C++ frame holds an uncounted pointer.
+        if (!m_current && m_heap.collectionDue())
+            m_heap.collectDue();
         if (fiber->state == Fiber::State::Runnable) {
             preempted = true;
             m_runQueue.push_back(fiber);
@@ -524,14 +529,14 @@ bool Vm::budgetExpired(int line)
     if (m_host.stopRequested())
         throw StopUnwind{};
     if (m_heap.collectionDue())
-        m_heap.collect();
+        m_heap.collectDue();
     // Inside atomic(fn) the fiber keeps running: that is the critical section's promise.
     return m_current->atomicDepth == 0 && m_sliceClock.nsecsElapsed() > kSliceNs;
 }
 
 // --- upvalues ------------------------------------------------------------------------------
 
-std::shared_ptr<Upvalue> Vm::captureUpvalue(Fiber &fiber, std::size_t slot)
+Ref<Upvalue> Vm::captureUpvalue(Fiber &fiber, std::size_t slot)
 {
     auto &open = fiber.openUpvalues;
     auto it = open.end();
@@ -540,7 +545,7 @@ std::shared_ptr<Upvalue> Vm::captureUpvalue(Fiber &fiber, std::size_t slot)
             return *(it - 1);
         --it;
     }
-    auto upvalue = std::make_shared<Upvalue>(&m_heap, &fiber, slot);
+    auto upvalue = makeRef<Upvalue>(&m_heap, &fiber, slot);
     open.insert(it, upvalue);
     return upvalue;
 }
@@ -569,7 +574,7 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
     const Value &callee = fiber.stack[calleeIndex];
     switch (callee.type()) {
     case Value::Type::Closure: {
-        Closure *closure = callee.asClosure().get();
+        Closure *closure = callee.asClosure();
         if (int(fiber.frames.size()) >= m_maxCallDepth)
             fail(line, QStringLiteral("Stack overflow."));
         const FunctionProto &proto = *closure->proto;
@@ -590,8 +595,7 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
             coroutine->frames.push_back({closure, proto.chunk.code.data(), 0});
             coroutine->isCoroutine = true;
             coroutine->state = Fiber::State::Parked;
-            auto task = std::make_shared<Task>(&m_heap, Task::Kind::Coroutine, coroutine);
-            coroutine->task = task;
+            auto task = makeRef<Task>(&m_heap, Task::Kind::Coroutine, coroutine);
             coroutine->onDone = [this](Fiber &ended, const RuntimeError *error) { coroutineEnded(ended, error); };
             fiber.stack.emplace_back(std::move(task));
             return;
@@ -601,7 +605,7 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
     }
     case Value::Type::Task: {
         // `c()` resumes a coroutine, as `<- c` does.
-        const std::shared_ptr<Task> task = callee.asTask();
+        const Ref<Task> task = callee.asTask();
         if (task->kind != Task::Kind::Coroutine)
             fail(line, QStringLiteral("Can only call functions, not %1.").arg(callee.typeName()));
         fiber.stack.resize(calleeIndex);
@@ -609,7 +613,7 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
         return;
     }
     case Value::Type::Native: {
-        const std::shared_ptr<NativeFunction> native = callee.asNative();
+        const Ref<NativeFunction> native = callee.asNative();
         if (native->intrinsic == NativeFunction::Intrinsic::Atomic) {
             if (argc != 1 || !fiber.stack.back().isCallable())
                 fail(line, QStringLiteral("atomic: expected one function, as in atomic(() => { ... })"));
@@ -629,7 +633,7 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
         return;
     }
     case Value::Type::BoundMethod: {
-        const std::shared_ptr<BoundMethod> bound = callee.asBoundMethod();
+        const Ref<BoundMethod> bound = callee.asBoundMethod();
         fiber.stack[calleeIndex] = bound->receiver;
         invoke(fiber, calleeIndex, bound->name, argc, line);
         return;
@@ -917,7 +921,7 @@ void Vm::execute(Fiber &fiber)
                     } else if (target->isArray() && right.isArray()) {
                         std::vector<Value> items = target->asArray()->items;
                         items.insert(items.end(), right.asArray()->items.begin(), right.asArray()->items.end());
-                        *target = Value(std::make_shared<Array>(&m_heap, std::move(items)));
+                        *target = Value(makeRef<Array>(&m_heap, std::move(items)));
                         right = *target;
                     } else {
                         fail(-1, QStringLiteral("Operands of '+' must be numbers or strings, not %1 and %2.")
@@ -996,7 +1000,7 @@ void Vm::execute(Fiber &fiber)
                     } else if (left.isArray() && right.isArray()) {
                         std::vector<Value> items = left.asArray()->items;
                         items.insert(items.end(), right.asArray()->items.begin(), right.asArray()->items.end());
-                        left = Value(std::make_shared<Array>(&m_heap, std::move(items)));
+                        left = Value(makeRef<Array>(&m_heap, std::move(items)));
                     } else {
                         fail(-1, QStringLiteral("Operands of '+' must be numbers or strings, not %1 and %2.")
                                          .arg(left.typeName(), right.typeName()));
@@ -1070,7 +1074,7 @@ void Vm::execute(Fiber &fiber)
                             break;
                     }
                     stack.pop_back();
-                    stack.back() = Value(std::make_shared<Array>(&m_heap, std::move(items)));
+                    stack.back() = Value(makeRef<Array>(&m_heap, std::move(items)));
                     break;
                 }
                 case Op::Not:
@@ -1179,14 +1183,14 @@ void Vm::execute(Fiber &fiber)
                         std::vector<Value> keys;
                         for (const QString &key : iterable.asObject()->keys())
                             keys.emplace_back(key);
-                        stack.emplace_back(std::make_shared<Array>(&m_heap, std::move(keys)));
+                        stack.emplace_back(makeRef<Array>(&m_heap, std::move(keys)));
                     } else if (iterable.isString()) {
                         std::vector<Value> chars;
                         for (const uint cp : iterable.asString().toUcs4()) {
                             const char32_t c = char32_t(cp);
                             chars.emplace_back(QString::fromUcs4(&c, 1));
                         }
-                        stack.emplace_back(std::make_shared<Array>(&m_heap, std::move(chars)));
+                        stack.emplace_back(makeRef<Array>(&m_heap, std::move(chars)));
                     } else {
                         fail(-1, QStringLiteral("Can only iterate over a range, array, object or string, not %1.")
                                          .arg(iterable.typeName()));
@@ -1236,7 +1240,7 @@ void Vm::execute(Fiber &fiber)
                 case Op::Closure: {
                     NOTE_ALLOCATION();
                     const auto &function = proto->chunk.functions[READ_U32()];
-                    auto closure = std::make_shared<Closure>(&m_heap, function);
+                    auto closure = makeRef<Closure>(&m_heap, function);
                     closure->upvalues.reserve(function->upvalues.size());
                     for (const auto &source : function->upvalues) {
                         if (source.fromLocal)
@@ -1276,7 +1280,7 @@ void Vm::execute(Fiber &fiber)
                     std::vector<Value> items(std::make_move_iterator(stack.begin() + std::ptrdiff_t(first)),
                                              std::make_move_iterator(stack.end()));
                     stack.resize(first);
-                    stack.emplace_back(std::make_shared<Array>(&m_heap, std::move(items)));
+                    stack.emplace_back(makeRef<Array>(&m_heap, std::move(items)));
                     break;
                 }
                 case Op::Object: {
@@ -1284,7 +1288,7 @@ void Vm::execute(Fiber &fiber)
                     const std::uint32_t count = READ_U32();
                     const std::uint32_t firstName = READ_U32();
                     const std::size_t first = stack.size() - count;
-                    auto object = std::make_shared<Object>(&m_heap);
+                    auto object = makeRef<Object>(&m_heap);
                     for (std::uint32_t i = 0; i < count; ++i)
                         object->set(proto->chunk.names.at(firstName + i), std::move(stack[first + i]));
                     stack.resize(first);
@@ -1353,7 +1357,7 @@ void Vm::execute(Fiber &fiber)
                     const Value target = std::move(stack.back());
                     stack.pop_back();
                     // `t <- msg` on a thread goes to its mailbox.
-                    Channel *channel = target.isChannel() ? target.asChannel().get()
+                    Channel *channel = target.isChannel() ? target.asChannel()
                             : target.isTask() && target.asTask()->mailbox ? target.asTask()->mailbox.get()
                                                                           : nullptr;
                     if (!channel)
@@ -1380,7 +1384,7 @@ void Vm::execute(Fiber &fiber)
                     SAVE_IP();
                     Value value = std::move(stack.back());
                     stack.back() = Value(); // what `yield` gives when resumed
-                    const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+                    const auto task = Ref<Task>(fiber.task);
                     if (!fiber.isCoroutine || !task)
                         fail(-1, QStringLiteral("Can only yield inside a coroutine."));
                     fiber.state = Fiber::State::Parked;
@@ -1444,10 +1448,9 @@ void Vm::startTask(Fiber &fiber, std::size_t calleeIndex, bool thread)
     taskFiber->stack.assign(std::make_move_iterator(fiber.stack.begin() + std::ptrdiff_t(calleeIndex)),
                             std::make_move_iterator(fiber.stack.end()));
     fiber.stack.resize(calleeIndex);
-    auto task = std::make_shared<Task>(&m_heap, Task::Kind::Go, taskFiber);
+    auto task = makeRef<Task>(&m_heap, Task::Kind::Go, taskFiber);
     if (thread)
-        task->mailbox = std::make_shared<Channel>(&m_heap, std::numeric_limits<std::size_t>::max());
-    taskFiber->task = task;
+        task->mailbox = makeRef<Channel>(&m_heap, std::numeric_limits<std::size_t>::max());
     taskFiber->onDone = [this](Fiber &ended, const RuntimeError *error) { taskEnded(ended, error); };
     m_fibers.emplace(taskFiber.get(), taskFiber);
     // The task's first call happens when it first runs (execute() calls slot 0 with the
@@ -1461,11 +1464,11 @@ void Vm::taskEnded(Fiber &fiber, const RuntimeError *error)
 {
     if (error)
         m_host.printError(QStringLiteral("[line %1] RuntimeError in task: %2\n").arg(error->line).arg(error->message));
-    const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+    const auto task = Ref<Task>(fiber.task);
     if (task) {
         task->done = true;
         task->result = error ? Value() : fiber.result;
-        task->fiber.reset();
+        task->dropFiber();
         for (const Waiting &waiting : std::exchange(task->waiters, {}))
             wakeWith(waiting, task->result);
     }
@@ -1475,14 +1478,14 @@ void Vm::taskEnded(Fiber &fiber, const RuntimeError *error)
 
 void Vm::coroutineEnded(Fiber &fiber, const RuntimeError *error)
 {
-    const auto task = std::static_pointer_cast<Task>(fiber.task.lock());
+    const auto task = Ref<Task>(fiber.task);
     if (!task)
         return;
     task->done = true;
     task->result = error ? Value() : fiber.result;
     fiber.result = Value();
     const Waiting resumer = std::exchange(task->resumer, Waiting());
-    task->fiber.reset();
+    task->dropFiber();
     if (const auto next = resumer.fiber.lock()) {
         // The value (or the error) goes to whoever resumed it, which runs next.
         if (error)
@@ -1496,7 +1499,7 @@ void Vm::coroutineEnded(Fiber &fiber, const RuntimeError *error)
     }
 }
 
-void Vm::resume(Fiber &fiber, const std::shared_ptr<Task> &task)
+void Vm::resume(Fiber &fiber, const Ref<Task> &task)
 {
     fiber.stack.emplace_back(); // the placeholder for the value that comes back
     if (task->done || !task->fiber)
@@ -1522,7 +1525,7 @@ void Vm::await(Fiber &fiber, const Value &value, int line)
 {
     switch (value.type()) {
     case Value::Type::Task: {
-        const std::shared_ptr<Task> task = value.asTask();
+        const Ref<Task> task = value.asTask();
         if (task->kind == Task::Kind::Coroutine) {
             resume(fiber, task);
             return;
@@ -1642,11 +1645,11 @@ Value Vm::getMember(const Value &object, const QString &name, int line)
     case Value::Type::Array:
         if (name == QLatin1String("length") || name == QLatin1String("len"))
             return qint64(object.asArray()->items.size());
-        return std::make_shared<BoundMethod>(&m_heap, object, name);
+        return makeRef<BoundMethod>(&m_heap, object, name);
     case Value::Type::String:
         if (name == QLatin1String("length") || name == QLatin1String("len"))
             return qint64(object.asString().toUcs4().size());
-        return std::make_shared<BoundMethod>(&m_heap, object, name);
+        return makeRef<BoundMethod>(&m_heap, object, name);
     case Value::Type::Handle:
         return m_host.handleMember(object.asHandle(), name, line);
     default:

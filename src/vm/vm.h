@@ -138,7 +138,7 @@ private:
     //! Runs @p fiber, then the fibers it hands over to directly (a coroutine and its
     //! resumer); true if one was preempted.
     bool runChain(std::shared_ptr<Fiber> fiber);
-    void resume(Fiber &fiber, const std::shared_ptr<Task> &task);
+    void resume(Fiber &fiber, const Ref<Task> &task);
     void await(Fiber &fiber, const Value &value, int line);
     void startTask(Fiber &fiber, std::size_t calleeIndex, bool thread);
     void taskEnded(Fiber &fiber, const RuntimeError *error);
@@ -154,7 +154,7 @@ private:
     void callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line);
     void invoke(Fiber &fiber, std::size_t receiverIndex, const QString &name, int argc, int line);
     Value callNative(Fiber &fiber, const NativeFunction &native, std::size_t calleeIndex, int argc, int line);
-    std::shared_ptr<Upvalue> captureUpvalue(Fiber &fiber, std::size_t slot);
+    Ref<Upvalue> captureUpvalue(Fiber &fiber, std::size_t slot);
     void closeUpvalues(Fiber &fiber, std::size_t fromSlot);
     static Value &upvalueRef(Upvalue &upvalue);
 

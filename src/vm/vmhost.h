@@ -32,9 +32,9 @@ public:
                                    int line) = 0;
     //! `@stop` in a timer block whose timer has id @p id.
     virtual void stopTimer(quint64 id) = 0;
-    virtual Value handleMember(const std::shared_ptr<const TimerHandle> &handle,
+    virtual Value handleMember(const Ref<const TimerHandle> &handle,
                                const QString &name, int line) = 0;
-    virtual Value callHandleMethod(const std::shared_ptr<const TimerHandle> &handle,
+    virtual Value callHandleMethod(const Ref<const TimerHandle> &handle,
                                    const QString &name, std::vector<Value> &args, int line) = 0;
     virtual QString describeHandle(const TimerHandle &handle) = 0;
     //! `await` on a timer (a handle or an id): its last callback's result once it has ended.

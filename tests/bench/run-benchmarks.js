@@ -3,7 +3,7 @@
 // medians with ratios against Node.js. run-benchmarks.sh builds the programs and calls this.
 //
 //   node run-benchmarks.js --bench-dir DIR [--havel PATH] [--rounds 5] [--quick]
-//                          [--out table.md] [--raw results.jsonl]
+//                          [--scripts-only | --engine-only] [--out table.md] [--raw results.jsonl]
 //
 // Every measurement is one fresh process, so that no workload inherits another's heap or
 // threads. Each round runs every workload once for every implementation, rotating which
@@ -21,13 +21,14 @@ const IMPLS = ['havel', 'node', 'node_jit', 'old_havel'];
 const OLD_N = 2000;
 
 function parseArgs(argv) {
-  const options = { rounds: 5, benchDir: null, havel: null, quick: false, out: null, raw: null, scriptsOnly: false };
+  const options = { rounds: 5, benchDir: null, havel: null, quick: false, out: null, raw: null, scriptsOnly: false, engineOnly: false };
   for (let i = 2; i < argv.length; i++) {
     const value = () => argv[++i];
     switch (argv[i]) {
       case '--bench-dir': options.benchDir = value(); break;
       case '--havel': options.havel = value(); break;
       case '--scripts-only': options.scriptsOnly = true; break;
+      case '--engine-only': options.scriptsOnly = true; options.engineOnly = true; break;
       case '--rounds': options.rounds = Number(value()); break;
       case '--quick': options.quick = true; break;
       case '--out': options.out = value(); break;
@@ -103,7 +104,60 @@ function groups(options) {
       skipped: havelCommand ? null : { havel: 'skipped: havel not built' },
     });
   }
-  return { list, n, oldN, ks, scriptsOnly: options.scriptsOnly };
+  if (options.engineOnly) list.length = 0;
+  engineGroups(options, list);
+  return { list, n, oldN, ks, scriptsOnly: options.scriptsOnly, engineOnly: options.engineOnly };
+}
+
+// --- The engine block (issue 10): memory per script value, and the collector's pauses -------
+// A memory group runs its script twice under GNU time, as it is and with `n = 0`, and gives
+// the difference in peak RSS divided by n: what one more timer or object costs, start-up and
+// the runtime's own memory left out. The pause group measures timer lateness while a script
+// churns cyclic garbage with 200k objects live; Havel's line adds the collector's own pauses.
+const GNU_TIME = '/usr/bin/time';
+
+function engineGroups(options, list) {
+  const script = (name) => (options.havel ? [options.havel, path.join(HERE, 'scripts', name)] : null);
+  const peer = (name) => [process.execPath, path.join(HERE, 'peers', 'node', name)];
+  const skipped = options.havel ? null : { havel: 'skipped: havel not built' };
+  const memorySkip = fs.existsSync(GNU_TIME) ? null : `skipped: no ${GNU_TIME} (apt-get install time)`;
+  for (const [id, hv, js] of [
+    ['engine_memory_timers', 'memory-timers.hv', 'engine-memory-timers.js'],
+    ['engine_memory_objects', 'memory-objects.hv', 'engine-memory-objects.js'],
+  ]) {
+    const havel = script(hv);
+    list.push({ id, memory: true, commands: { ...(havel ? { havel } : {}), node: peer(js) },
+      skipped: memorySkip ? { havel: memorySkip, node: memorySkip } : skipped });
+  }
+  const havel = script('gc-pause.hv');
+  list.push({ id: 'engine_gc_pause', commands: { ...(havel ? { havel } : {}), node: peer('engine-gc-pause.js') },
+    skipped });
+}
+
+function peakRssKb(command) {
+  const out = path.join(os.tmpdir(), `havel-bench-rss-${process.pid}.txt`);
+  const outcome = runOnce([GNU_TIME, '-f', '%M', '-o', out, ...command]);
+  if (!outcome.error) outcome.rssKb = Number(fs.readFileSync(out, 'utf8').trim().split('\n').pop());
+  fs.rmSync(out, { force: true });
+  return outcome;
+}
+
+function runMemory(command) {
+  const file = command[command.length - 1];
+  const source = fs.readFileSync(file, 'utf8');
+  const pattern = /^(const )?n = (\d+)(;?)$/m;
+  const match = pattern.exec(source);
+  if (!match) return { error: `no "n = N" line in ${file}` };
+  const n = Number(match[2]);
+  const empty = path.join(os.tmpdir(), `havel-bench-n0-${process.pid}${path.extname(file)}`);
+  fs.writeFileSync(empty, source.replace(pattern, `$1n = 0$3`));
+  const base = peakRssKb([...command.slice(0, -1), empty]);
+  fs.rmSync(empty, { force: true });
+  if (base.error) return base;
+  const full = peakRssKb(command);
+  if (full.error) return full;
+  const bytes = ((full.rssKb - base.rssKb) * 1024) / n;
+  return { results: full.results.map((r) => ({ ...r, bytes_per_item: bytes, rss_kb: full.rssKb, base_rss_kb: base.rssKb })) };
 }
 
 function runOnce(command) {
@@ -198,6 +252,16 @@ function rows(sizes) {
     list.push({ group, metric: 'total_ms', label, target: once });
     list.push({ group, metric: 'total_ms', label: '… the same in Node with its JIT', impl: 'node_jit' });
   }
+  if (sizes.engineOnly) list.length = 0;
+  // The engine block (issue 10).
+  list.push({ group: 'engine_memory_timers', metric: 'bytes_per_item', label: 'engine: memory per script timer with its closure: peak RSS bytes',
+    target: { text: '≤ 1 KB', check: (h) => h <= 1024 } });
+  list.push({ group: 'engine_memory_objects', metric: 'bytes_per_item', label: 'engine: memory per small object {a: i, b: "x"}: peak RSS bytes',
+    target: { text: '≤ 150 B', check: (h) => h <= 150 } });
+  list.push({ group: 'engine_gc_pause', metric: 'p99_us', label: 'engine: 5 ms interval while 1 ms ticks churn cyclic garbage, 200k live: lateness p99 µs' });
+  list.push({ group: 'engine_gc_pause', metric: 'max_us', label: '… lateness max µs (highest run)', aggregate: 'max' });
+  list.push({ group: 'engine_gc_pause', metric: 'max_young_pause_us', label: '… Havel\'s longest young collection µs (highest run)', aggregate: 'max', noRatio: true });
+  list.push({ group: 'engine_gc_pause', metric: 'max_full_pause_us', label: '… Havel\'s longest full collection µs, while the 200k were made (highest run)', aggregate: 'max', noRatio: true });
   return list;
 }
 
@@ -240,7 +304,8 @@ function main() {
       const rotated = impls.map((_, i) => impls[(i + round) % impls.length]);
       for (const impl of rotated) {
         process.stderr.write(`round ${round + 1}/${options.rounds}: ${group.id} ${impl}\n`);
-        const outcome = runOnce(group.commands[impl]);
+        if (group.skipped && group.skipped[impl]) continue;
+        const outcome = group.memory ? runMemory(group.commands[impl]) : runOnce(group.commands[impl]);
         const slot = ((results[group.id] ||= {})[impl] ||= []);
         if (outcome.error) {
           (errors[group.id] ||= {})[impl] = outcome.error;

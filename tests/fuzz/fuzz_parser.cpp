@@ -36,11 +36,11 @@ public:
         fail(line, QStringLiteral("no timers in the fuzzer"));
     }
     void stopTimer(quint64) override { }
-    Value handleMember(const std::shared_ptr<const TimerHandle> &, const QString &, int line) override
+    Value handleMember(const Ref<const TimerHandle> &, const QString &, int line) override
     {
         fail(line, QStringLiteral("no timers in the fuzzer"));
     }
-    Value callHandleMethod(const std::shared_ptr<const TimerHandle> &, const QString &,
+    Value callHandleMethod(const Ref<const TimerHandle> &, const QString &,
                            std::vector<Value> &, int line) override
     {
         fail(line, QStringLiteral("no timers in the fuzzer"));
@@ -70,7 +70,7 @@ void run(const Program &program)
             __builtin_trap();
         return;
     }
-    auto fiber = vm.spawn(Value(std::make_shared<Closure>(&vm.heap(), body)), nullptr);
+    auto fiber = vm.spawn(Value(makeRef<Closure>(&vm.heap(), body)), nullptr);
     vm.runNow(fiber);
     // Preempted fibers (and tasks they started) run on; sleeping ones stay parked.
     while (vm.runQueued()) { }

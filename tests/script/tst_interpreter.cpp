@@ -56,6 +56,8 @@ private Q_SLOTS:
     void requestStopFromAnotherThread();
     void collectorFreesCycles();
     void collectorKeepsReachable();
+    void collectorYoungPassLooksAtYoungOnly();
+    void valueCountsItsReferences();
     void teardownFreesEverything();
 };
 
@@ -172,12 +174,12 @@ void tst_Interpreter::collectorFreesCycles()
 {
     Heap heap;
     {
-        auto holder = std::make_shared<Object>(&heap);
-        auto array = std::make_shared<Array>(&heap);
+        auto holder = makeRef<Object>(&heap);
+        auto array = makeRef<Array>(&heap);
         array->items.emplace_back(array); // a → a
         holder->set(QStringLiteral("self"), Value(array));
-        auto object = std::make_shared<Object>(&heap);
-        object->set(QStringLiteral("env"), Value(std::make_shared<Array>(&heap, std::vector<Value>{Value(object)})));
+        auto object = makeRef<Object>(&heap);
+        object->set(QStringLiteral("env"), Value(makeRef<Array>(&heap, std::vector<Value>{Value(object)})));
         QCOMPARE(heap.objectCount(), 4);
     }
     // The holder was in no cycle and went at once; only the cycles keep the rest alive.
@@ -186,19 +188,97 @@ void tst_Interpreter::collectorFreesCycles()
     QCOMPARE(heap.objectCount(), 0);
 }
 
+void tst_Interpreter::valueCountsItsReferences()
+{
+    static_assert(sizeof(Value) <= 16);
+    Heap heap;
+    auto array = makeRef<Array>(&heap);
+    QCOMPARE(array->refCount(), 1u);
+    {
+        Value a(array);
+        Value b = a;              // copy: one more
+        QCOMPARE(array->refCount(), 3u);
+        Value c = std::move(b);   // move: the same
+        QVERIFY(b.isNull());
+        QCOMPARE(array->refCount(), 3u);
+        c = c;                    // self-assignment keeps it
+        QCOMPARE(array->refCount(), 3u);
+        c = Value(qint64(7));     // overwritten: one less
+        QCOMPARE(array->refCount(), 2u);
+        QVERIFY(c.isInt() && c.asInt() == 7);
+        QCOMPARE(a.asArray(), array.get());
+    }
+    QCOMPARE(array->refCount(), 1u);
+
+    // A value that holds the only reference to an array may be assigned from an item of it.
+    array->items.emplace_back(QStringLiteral("inner"));
+    Value holder(std::move(array));
+    holder = holder.asArray()->items.front();
+    QVERIFY(holder.isString());
+    QCOMPARE(holder.asString(), QStringLiteral("inner"));
+    QCOMPARE(heap.objectCount(), 0);
+
+    // Appending in place never changes another value that shares the string.
+    Value text(QStringLiteral("ab"));
+    Value shared = text;
+    text.mutableString()->append(QLatin1Char('c'));
+    QCOMPARE(text.asString(), QStringLiteral("abc"));
+    QCOMPARE(shared.asString(), QStringLiteral("ab"));
+
+    // A null Ref gives the null value, not a dangling array.
+    QVERIFY(Value(Ref<Array>()).isNull());
+}
+
+void tst_Interpreter::collectorYoungPassLooksAtYoungOnly()
+{
+    Heap heap;
+    auto root = makeRef<Object>(&heap);
+    QCOMPARE(heap.collect(), 0); // root is old now
+    qint64 made = 0;
+    {
+        // A young cycle that only an old object holds must survive a young pass (the old
+        // object is not looked at, so its reference counts as one from outside).
+        auto kept = makeRef<Array>(&heap);
+        kept->items.emplace_back(kept);
+        root->set(QStringLiteral("kept"), Value(kept));
+        // Young garbage cycles, one of them holding the old root.
+        auto holdsRoot = makeRef<Array>(&heap, std::vector<Value>{Value(root)});
+        holdsRoot->items.emplace_back(holdsRoot);
+        while (!heap.collectionDue()) {
+            auto garbage = makeRef<Array>(&heap);
+            garbage->items.emplace_back(garbage);
+            ++made;
+        }
+    }
+    QCOMPARE(heap.collectDue(), made + 1);
+    QCOMPARE(heap.stats().youngCollections, 1);
+    QCOMPARE(heap.stats().fullCollections, 1);
+    QCOMPARE(heap.objectCount(), 2);
+    QCOMPARE(root->refCount(), 1u);
+    const Value *kept = root->get(QStringLiteral("kept"));
+    QVERIFY(kept && kept->isArray());
+    QCOMPARE(kept->asArray()->items.size(), std::size_t(1));
+    // Dropped, the now old cycle waits for a full pass.
+    root.reset();
+    QCOMPARE(heap.objectCount(), 1);
+    QVERIFY(!heap.collectionDue());
+    QCOMPARE(heap.collect(), 1);
+    QCOMPARE(heap.objectCount(), 0);
+}
+
 void tst_Interpreter::collectorKeepsReachable()
 {
     Heap heap;
-    auto root = std::make_shared<Object>(&heap);
+    auto root = makeRef<Object>(&heap);
     {
-        auto closureEnv = std::make_shared<Object>(&heap);
+        auto closureEnv = makeRef<Object>(&heap);
         closureEnv->set(QStringLiteral("parent"), Value(root));
-        auto inner = std::make_shared<Array>(&heap);
+        auto inner = makeRef<Array>(&heap);
         inner->items.emplace_back(inner);
         closureEnv->set(QStringLiteral("xs"), Value(inner));
-        auto held = std::make_shared<Array>(&heap, std::vector<Value>{Value(inner)});
+        auto held = makeRef<Array>(&heap, std::vector<Value>{Value(inner)});
         root->set(QStringLiteral("held"), Value(held));
-        auto garbage = std::make_shared<Array>(&heap);
+        auto garbage = makeRef<Array>(&heap);
         garbage->items.emplace_back(garbage);
     }
     // closureEnv was in no cycle and went at once. root (held from here) → held → inner
