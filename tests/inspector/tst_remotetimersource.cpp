@@ -295,6 +295,7 @@ void tst_RemoteTimerSource::remoteActions()
     QCOMPARE(model.stopTimers({QVariant::fromValue(c)}), 1);
     QTRY_VERIFY(!m_manager->timerStatus(c));
     QTRY_COMPARE(controlled.count(), 4); // the script host is told, as for the local window
+    QTRY_COMPARE(model.rowCount(), 1); // the replica has seen c go: "Stop all" acts on what it shows
     QCOMPARE(model.stopAll(), 1);
     QTRY_COMPARE(m_manager->activeTimerCount(), qsizetype(0));
     QTRY_COMPARE(model.rowCount(), 0);
