@@ -12,6 +12,7 @@
 // delivery already queued to a context thread find out safely that the manager is gone.
 #pragma once
 
+#include "idtable_p.h"
 #include "timertypes.h"
 
 #include <QtCore/QList>
@@ -195,14 +196,6 @@ private:
     void wakeManager();
     void bumpVersion() { m_version.fetch_add(1, std::memory_order_acq_rel); }
     TimerStatus statusOf(TimerId id, const TimerRecord &record, qint64 nowNs) const;
-    //! Calls @p visit(id, record) for each live record in creation order, without sorting.
-    //! The caller holds m_registryLock.
-    template<typename Visit>
-    void forEachInCreationOrder(Visit &&visit) const;
-    //! Erases @p it; the caller holds m_registryLock exclusively.
-    void eraseRecord(std::unordered_map<TimerId, TimerRecord>::iterator it);
-    //! Drops the ids of erased records from m_creationOrder once they are the majority.
-    void compactCreationOrder();
 
     std::mutex m_managerLock;
     TimerManager *m_manager; // guarded by m_managerLock; null once the manager is going away
@@ -210,12 +203,10 @@ private:
     std::condition_variable m_emittersChanged;
 
     mutable std::shared_mutex m_registryLock;
-    // Hashed, not ordered: stopping timers in random order must not walk a tree of cache
-    // misses. Ids grow in creation order, and are taken under the lock, so appending each new
-    // id to m_creationOrder keeps that order without sorting. Erased ids stay there until they
-    // are the majority, then one sweep drops them: amortised O(1) per erase.
-    std::unordered_map<TimerId, TimerRecord> m_records; // guarded by m_registryLock
-    std::vector<TimerId> m_creationOrder;               // guarded by m_registryLock
+    // Addressed by id (see idtable_p.h): stopping timers in random order costs one cache
+    // miss per lookup, with no node to allocate or free. Ids grow in creation order, so the
+    // table's id order is creation order, without a list of its own.
+    IdTable<TimerRecord> m_records; // guarded by m_registryLock
     std::atomic<TimerId> m_nextId{1};
     std::atomic<quint64> m_version{0};
     std::atomic<bool> m_shutDown{false};

@@ -148,7 +148,7 @@ mutation('3a coalescing',
          [(CORE, 'TimerCore::dispatchDue', 'if ( $r . deliveryPending . exchange ( true , std :: memory_order_acq_rel ) )',
            'if (false)')], 'tst_timermanager', 'intervalNeverReenters')
 mutation('3b no re-entry',
-         [(CHAN, 'ContextChannel::runFired', 'if ( it -> second . running )', 'if (false)')],
+         [(CHAN, 'ContextChannel::runFired', 'if ( $s -> running )', 'if (false)')],
          'tst_timermanager', 'intervalNeverReenters')
 mutation('3c nested loop runs the batch',
          [(CHAN, 'ContextChannel::deliver', 'wakeLocked ( ) ; wakeEnsuredAt = m_deliveries ;',
@@ -201,7 +201,7 @@ mutation('14 stale schedule entry skipped (issue 9, defect 3)',
          [(CORE, 'TimerCore::dispatchDue', 'if ( fired . dueNs != $r . dueNs . load ( std :: memory_order_relaxed ) ) continue ;', '')],
          'tst_timercore', 'staleEntryAfterPauseAndResumeIsSkipped')
 mutation('15 sweeps destroy callbacks after the walk (issue 9)',
-         [(CHAN, 'ContextChannel::sweepStale', 'dropped . push_back ( std :: move ( it -> second . callback ) ) ;', '')],
+         [(CHAN, 'ContextChannel::sweepStale', 'dropped . push_back ( std :: move ( $s -> callback ) ) ;', '')],
          'tst_timermanager', 'callbackDestructorsMayCreateTimers')
 mutation('16 no lock across callbackFailed (issue 9)',
          [(CORE, 'TimerCore::reportFailure', 'Q_EMIT manager -> callbackFailed ( id , message ) ;',
