@@ -71,6 +71,13 @@ bool TimerCore::pushRequest(const TimerRequest &request)
 {
     std::lock_guard lock(m_requestLock);
     m_requests.push_back(request);
+    // A Disarm need not wake the timer thread: a stopped or paused timer that comes due there
+    // is skipped by dispatchDue(), which reads the registry. It rides with the next wake-up,
+    // or wakes the thread itself once kLazyRequestLimit requests wait, which bounds the memory
+    // the schedule keeps for stopped timers. Cancelling 100k timers then costs a few dozen
+    // wake-ups of the timer thread instead of about 14,000 (each a post and a context switch).
+    if (request.type == TimerRequest::Disarm && m_requests.size() < kLazyRequestLimit)
+        return false;
     return !std::exchange(m_wakePending, true);
 }
 

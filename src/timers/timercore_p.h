@@ -191,7 +191,8 @@ public:
 private:
     std::shared_ptr<ContextChannel> channelFor(QObject *context);
     //! Appends @p request; the caller holds registryLock, so requests stay in registry order.
-    //! Returns true if the timer thread must be woken.
+    //! Returns true if the timer thread must be woken: not for a Disarm, unless
+    //! kLazyRequestLimit requests are waiting.
     bool pushRequest(const TimerRequest &request);
     void wakeManager();
     void bumpVersion() { m_version.fetch_add(1, std::memory_order_acq_rel); }
@@ -213,6 +214,9 @@ private:
 
     std::mutex m_channelsLock;
     std::unordered_map<const QObject *, std::shared_ptr<ContextChannel>> m_channels; // guarded by m_channelsLock
+
+    //! Disarm requests wait for another wake-up up to this many queued requests.
+    static constexpr std::size_t kLazyRequestLimit = 4096;
 
     std::mutex m_requestLock;
     std::vector<TimerRequest> m_requests; // guarded by m_requestLock
