@@ -124,6 +124,21 @@ void CoreBench::startMeasuredTimeouts(TimerManager &manager, std::uint32_t count
     }
 }
 
+CoreBench::LatenessSamples CoreBench::runMeasuredTimeouts(TimerManager &manager,
+                                                          std::uint32_t count, bool *finished)
+{
+    QEventLoop loop;
+    LatenessSamples samples(count);
+    *finished = false;
+    // Callbacks run on this thread, so none can run before the loop starts.
+    startMeasuredTimeouts(manager, count, samples, [&loop, finished] {
+        *finished = true;
+        loop.quit();
+    });
+    loop.exec();
+    return samples;
+}
+
 void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
 {
     TimerManager manager;
@@ -132,16 +147,8 @@ void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
     // The measured timers start once the timer thread has the K others in its queue.
     drainTimerThread(manager);
 
-    QEventLoop loop;
-    LatenessSamples samples(count);
     bool finished = false;
-    // Callbacks run on this thread, so none can run before the loop starts.
-    startMeasuredTimeouts(manager, count, samples, [&] {
-        finished = true;
-        loop.quit();
-    });
-    loop.exec();
-
+    const LatenessSamples samples = runMeasuredTimeouts(manager, count, &finished);
     latenessResult(k, samples)
             .add("ok", finished && manager.activeTimerCount() == qsizetype(k))
             .print();
@@ -182,15 +189,8 @@ void CoreBench::million(std::uint32_t n, std::uint32_t count)
     for (std::uint32_t i = 0; i < n; ++i)
         ids[i] = manager.setTimeout(&m_context, kLongDelay, [this] { ++m_sink; });
     const std::int64_t createdNs = drainTimerThread(manager);
-
-    QEventLoop loop;
-    LatenessSamples samples(count);
     bool finished = false;
-    startMeasuredTimeouts(manager, count, samples, [&] {
-        finished = true;
-        loop.quit();
-    });
-    loop.exec();
+    const LatenessSamples samples = runMeasuredTimeouts(manager, count, &finished);
 
     std::uint32_t cancelled = 0;
     const std::vector<std::uint32_t> cancelOrder = IndexOrder::indexes(IndexOrder::Random, n);

@@ -54,6 +54,9 @@ private:
     //! called on the main thread after the last one.
     void startMeasuredTimeouts(TimerManager &manager, std::uint32_t count,
                                LatenessSamples &samples, std::function<void()> done);
+    //! The same, then runs this thread's loop until the last has run (sets @p finished).
+    LatenessSamples runMeasuredTimeouts(TimerManager &manager, std::uint32_t count,
+                                        bool *finished);
 
     QObject m_context;        // the callbacks' context: lives on this (the main) thread
     std::uint64_t m_sink = 0; // written by callbacks, so that the compiler keeps them
