@@ -62,19 +62,15 @@ bool ContextChannel::onContextThread()
     return onContextThreadLocked();
 }
 
-bool ContextChannel::acceptsTimers()
-{
-    std::lock_guard lock(m_lock);
-    return m_alive && !m_closed;
-}
-
-void ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
+bool ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
 {
     std::unique_lock lock(m_lock);
+    if (!m_alive || m_closed)
+        return false;
     if (onContextThreadLocked()) {
         lock.unlock();
         m_callbacks.emplace(id, Slot{std::move(callback)});
-        return;
+        return true;
     }
     // Another thread made the timer: the callback waits in the mailbox until the context
     // thread takes it over. A fire cannot overtake it, since the timer thread only hears of
@@ -84,6 +80,7 @@ void ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
         m_handedOver.back().reserve(kHandoverBatch);
     }
     m_handedOver.back().emplace_back(id, std::move(callback));
+    return true;
 }
 
 void ContextChannel::retire(TimerId id)

@@ -49,13 +49,11 @@ public:
 
     //! Whether the calling thread is the context's (current) thread.
     bool onContextThread();
-    //! Whether a timer may still be added: the context is alive and the manager too.
-    bool acceptsTimers();
-
     // --- any thread; the caller holds the core's registry lock, which orders these ---
 
     //! Stores the callback of a new timer: directly on the context thread, else handed over.
-    void addCallback(TimerId id, TimerCallback &&callback);
+    //! Returns false, leaving @p callback alone, once the context or the manager is gone.
+    bool addCallback(TimerId id, TimerCallback &&callback);
     //! The timer was stopped: its callback goes, on the context thread.
     void retire(TimerId id);
     //! Many timers were stopped: drop every callback whose timer is no longer registered.

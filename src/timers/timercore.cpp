@@ -98,29 +98,39 @@ void TimerCore::wakeManager()
 TimerId TimerCore::add(QObject *context, TimerKind kind, qint64 dueNs, qint64 periodNs,
                        TimerCallback &&callback, const TimerOptions &options)
 {
-    const std::shared_ptr<ContextChannel> channel = channelFor(context);
-    if (!channel)
-        return InvalidTimerId;
-
     TimerId id;
     bool wake;
     {
         std::unique_lock lock(m_registryLock);
         if (isShutDown())
             return InvalidTimerId;
-        // Checked under the lock: a context destroyed since channelFor() has already had its
-        // timers stopped by contextDestroyed(), which takes this lock too. A timer added to its
-        // channel now would never fire nor leave the registry.
-        if (!channel->acceptsTimers()) {
+        // The channel of the last context used, cached under this lock: most callers make all
+        // their timers for one context, and channelFor() costs a lock and a hash lookup.
+        if (m_lastContext != context) {
+            lock.unlock(); // channelFor() may connect to the context, which takes Qt's locks
+            std::shared_ptr<ContextChannel> channel = channelFor(context);
+            if (!channel)
+                return InvalidTimerId;
+            lock.lock();
+            if (isShutDown())
+                return InvalidTimerId;
+            m_lastContext = context;
+            m_lastChannel = std::move(channel);
+        }
+        ContextChannel *const channel = m_lastChannel.get();
+        // Taken under the lock, so ids follow registry order: a sweep after cleanupAll can
+        // trust that a callback whose id is not registered belongs to a stopped timer.
+        id = m_nextId.load(std::memory_order_relaxed);
+        // Refused under the lock if the context is gone: contextDestroyed() has then stopped
+        // its timers already (it takes this lock too), and a timer added to its channel now
+        // would never fire nor leave the registry.
+        if (!channel->addCallback(id, std::move(callback))) {
             qCWarning(lcTimers, "TimerManager: the context was destroyed while the timer was "
                                 "being created; refused");
             return InvalidTimerId;
         }
-        // Taken under the lock, so ids follow registry order: a sweep after cleanupAll can
-        // trust that a callback whose id is not registered belongs to a stopped timer.
-        id = m_nextId.fetch_add(1, std::memory_order_relaxed);
-        m_records.emplace(id, kind, periodNs, dueNs, channel.get(), options);
-        channel->addCallback(id, std::move(callback));
+        m_nextId.store(id + 1, std::memory_order_relaxed);
+        m_records.emplace(id, kind, periodNs, dueNs, channel, options);
         wake = pushRequest({TimerRequest::Arm, id, dueNs,
                             kind == TimerKind::Interval ? periodNs : 0});
         bumpVersion();
@@ -509,6 +519,10 @@ void TimerCore::contextDestroyed(ContextChannel *channel)
         }
         if (!ids.empty())
             bumpVersion();
+        if (m_lastChannel.get() == channel) {
+            m_lastContext = nullptr;
+            m_lastChannel.reset(); // a new object at the same address gets a new channel
+        }
         std::lock_guard channelsLock(m_channelsLock);
         const auto it = m_channels.find(channel->context());
         if (it != m_channels.end() && it->second.get() == channel)
@@ -539,6 +553,8 @@ void TimerCore::shutdown()
         m_shutDown.store(true, std::memory_order_release);
         stopped = m_records.size();
         m_records.clear();
+        m_lastContext = nullptr;
+        m_lastChannel.reset();
         bumpVersion();
         std::lock_guard channelsLock(m_channelsLock);
         for (auto &entry : m_channels)

@@ -208,6 +208,9 @@ private:
     // miss per lookup, with no node to allocate or free. Ids grow in creation order, so the
     // table's id order is creation order, without a list of its own.
     IdTable<TimerRecord> m_records; // guarded by m_registryLock
+    // The channel add() used last, and its context. Reset when that context is destroyed.
+    const QObject *m_lastContext = nullptr;        // guarded by m_registryLock
+    std::shared_ptr<ContextChannel> m_lastChannel; // guarded by m_registryLock
     std::atomic<TimerId> m_nextId{1};
     std::atomic<quint64> m_version{0};
     std::atomic<bool> m_shutDown{false};
