@@ -337,6 +337,21 @@ void TimerCore::takeRequests(std::vector<TimerRequest> *out)
     m_wakePosted = false;
 }
 
+void TimerCore::takeRequestsBetweenWakeUps(std::vector<TimerRequest> *out)
+{
+    std::lock_guard lock(m_requestLock);
+    // The Shutdown request, always the last, stays for the wake-up that comes with it: the
+    // timer thread must do nothing after its shutdown, which that wake-up's handler ends with.
+    const bool shutdownQueued = !m_requests.empty()
+            && m_requests.back().type == TimerRequest::Shutdown;
+    if (!shutdownQueued) {
+        out->swap(m_requests);
+        return;
+    }
+    out->assign(m_requests.begin(), m_requests.end() - 1);
+    m_requests.erase(m_requests.begin(), m_requests.end() - 1);
+}
+
 bool TimerCore::requestShutdown()
 {
     // Not pushRequest()'s answer: a request queued after detachManager() left m_wakePending

@@ -144,8 +144,11 @@ public:
 
     // --- used by the timer thread ---
 
-    //! Moves the pending requests into @p out.
+    //! Moves the pending requests into @p out; the next request that needs a wake-up posts one.
     void takeRequests(std::vector<TimerRequest> *out);
+    //! Moves the pending requests but a Shutdown into @p out, outside a wake-up (when an
+    //! alarm rings), leaving the wake-up bookkeeping as it is: one that is posted still comes.
+    void takeRequestsBetweenWakeUps(std::vector<TimerRequest> *out);
     //! Sends the timers that came due to their contexts, one wake-up per context. An interval
     //! whose previous fire has not run yet counts a skipped tick instead of queueing a second
     //! callback. Intervals that stay live are appended to @p reschedule with their next

@@ -206,11 +206,14 @@ void TimerManager::processRequests()
     syncAlarms();
 }
 
-bool TimerManager::applyRequests(bool mayShutDown)
+bool TimerManager::applyRequests(bool onWakeUp)
 {
     // Kept between calls, so that its capacity is too: no allocation per wake-up.
     m_takenRequests.clear();
-    m_core->takeRequests(&m_takenRequests);
+    if (onWakeUp)
+        m_core->takeRequests(&m_takenRequests);
+    else
+        m_core->takeRequestsBetweenWakeUps(&m_takenRequests);
     for (const TimerRequest &request : m_takenRequests) {
         switch (request.type) {
         case TimerRequest::Arm:
@@ -222,14 +225,7 @@ bool TimerManager::applyRequests(bool mayShutDown)
         case TimerRequest::DisarmAll:
             m_schedule->clear();
             break;
-        case TimerRequest::Shutdown:
-            if (!mayShutDown) {
-                // Inside a notifier's or a QTimer's signal, which shutdown deletes: later,
-                // from a queued call of its own.
-                QMetaObject::invokeMethod(this, &TimerManager::shutdownOnTimerThread,
-                                          Qt::QueuedConnection);
-                return false;
-            }
+        case TimerRequest::Shutdown: // only on a wake-up: see takeRequestsBetweenWakeUps()
             shutdownOnTimerThread();
             return false;
         }
@@ -259,8 +255,7 @@ void TimerManager::onAlarm(TimerAlarm *alarm)
     // Whichever alarm rang, every entry that is due goes, in (deadline, id) order: the order
     // of fires comes from the schedule, not from the order Qt happens to run its QTimers in.
     // The mailbox first: the entry may belong to a timer stopped since (see onPreciseEdge()).
-    if (!applyRequests(false))
-        return;
+    applyRequests(false);
     fireDueTimers();
     syncAlarms();
     // A delay longer than a QTimer holds (about 24.8 days) rings early, with nothing due yet.
@@ -281,8 +276,7 @@ void TimerManager::onPreciseEdge()
     // Stops and pauses do not wake this thread (see TimerCore::pushRequest()): the entry that
     // rang may be a stopped timer's. Applying them now clears every such entry at once, so
     // they cost one early wake-up in all, not one each.
-    if (!applyRequests(false))
-        return;
+    applyRequests(false);
     fireDueTimers();
     syncAlarms();
 }

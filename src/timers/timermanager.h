@@ -137,9 +137,9 @@ private:
 
     // Timer thread only.
     void processRequests();
-    //! Takes the mailbox and applies it to the schedule. Returns false once shut down (or,
-    //! unless @p mayShutDown, once the shutdown is queued).
-    bool applyRequests(bool mayShutDown);
+    //! Takes the mailbox and applies it to the schedule. On a wake-up (@p onWakeUp), the
+    //! Shutdown request too, and returns false once shut down; else it leaves that one.
+    bool applyRequests(bool onWakeUp);
     void fireDueTimers();
     void onAlarm(TimerAlarm *alarm);
     void syncAlarms();
