@@ -125,6 +125,10 @@ TimerId TimerCore::add(QObject *context, TimerKind kind, qint64 dueNs, qint64 pe
         // its timers already (it takes this lock too), and a timer added to its channel now
         // would never fire nor leave the registry.
         if (!channel->addCallback(id, std::move(callback))) {
+            // Not cached any longer: its context died after channelFor() found the channel,
+            // and a new object at the same address must get a channel of its own.
+            m_lastContext = nullptr;
+            m_lastChannel.reset();
             qCWarning(lcTimers, "TimerManager: the context was destroyed while the timer was "
                                 "being created; refused");
             return InvalidTimerId;
