@@ -62,19 +62,15 @@ bool ContextChannel::onContextThread()
     return onContextThreadLocked();
 }
 
-bool ContextChannel::acceptsTimers()
-{
-    std::lock_guard lock(m_lock);
-    return m_alive && !m_closed;
-}
-
-void ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
+bool ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
 {
     std::unique_lock lock(m_lock);
+    if (!m_alive || m_closed)
+        return false;
     if (onContextThreadLocked()) {
         lock.unlock();
-        m_callbacks.try_emplace(id, Slot{std::move(callback)});
-        return;
+        m_callbacks.emplace(id, Slot{std::move(callback)});
+        return true;
     }
     // Another thread made the timer: the callback waits in the mailbox until the context
     // thread takes it over. A fire cannot overtake it, since the timer thread only hears of
@@ -84,6 +80,7 @@ void ContextChannel::addCallback(TimerId id, TimerCallback &&callback)
         m_handedOver.back().reserve(kHandoverBatch);
     }
     m_handedOver.back().emplace_back(id, std::move(callback));
+    return true;
 }
 
 void ContextChannel::retire(TimerId id)
@@ -175,7 +172,7 @@ void ContextChannel::migratePending(std::size_t budget)
         for (; m_pendingFront < chunk.size() && budget > 0; ++m_pendingFront, --budget) {
             auto &[id, callback] = chunk[m_pendingFront];
             if (callback) // empty once taken by a fire or a retirement
-                m_callbacks.try_emplace(id, Slot{std::move(callback)});
+                m_callbacks.emplace(id, Slot{std::move(callback)});
         }
         if (m_pendingFront < chunk.size())
             return;
@@ -185,28 +182,30 @@ void ContextChannel::migratePending(std::size_t budget)
     }
 }
 
-std::unordered_map<TimerId, ContextChannel::Slot>::iterator ContextChannel::findSlot(TimerId id)
+ContextChannel::Slot *ContextChannel::findSlot(TimerId id)
 {
-    auto it = m_callbacks.find(id);
-    if (it != m_callbacks.end() || m_pending.empty())
-        return it;
+    Slot *slot = m_callbacks.find(id);
+    if (slot || m_pending.empty())
+        return slot;
     if (TimerCallback callback = takePending(id))
-        it = m_callbacks.try_emplace(id, Slot{std::move(callback)}).first;
-    return it;
+        slot = &m_callbacks.emplace(id, Slot{std::move(callback)});
+    return slot;
 }
 
 void ContextChannel::sweepStale()
 {
     // Erased callbacks are destroyed after the walk: a destructor may create a timer on this
-    // context, which would insert into the map under the iterator.
+    // context, which would insert into the table under the walk.
     std::vector<TimerCallback> dropped;
-    for (auto it = m_callbacks.begin(); it != m_callbacks.end();) {
-        if (m_core->contains(it->first)) {
-            ++it;
-        } else {
-            dropped.push_back(std::move(it->second.callback));
-            it = m_callbacks.erase(it);
-        }
+    std::vector<TimerId> stale;
+    m_callbacks.forEach([this, &stale](TimerId id, const Slot &) {
+        if (!m_core->contains(id))
+            stale.push_back(id);
+    });
+    for (const TimerId id : stale) {
+        Slot *slot = m_callbacks.find(id);
+        dropped.push_back(std::move(slot->callback));
+        m_callbacks.erase(id);
     }
     for (std::size_t c = 0; c < m_pending.size(); ++c) {
         for (std::size_t i = c == 0 ? m_pendingFront : 0; i < m_pending[c].size(); ++i) {
@@ -234,15 +233,11 @@ void ContextChannel::applyMailbox()
             m_pendingCount += chunk.size();
             m_pending.push_back(std::move(chunk));
         }
-        // Room for all of them now, while the map is as small as it will be: growing it step
-        // by step as they move in would rehash every callback already there, 100k of them
-        // near the end, in one delivery (12 ms measured).
-        m_callbacks.reserve(m_callbacks.size() + m_pendingCount);
     }
     for (const TimerId id : retired) {
-        if (const auto it = m_callbacks.find(id); it != m_callbacks.end()) {
-            const TimerCallback callback = std::move(it->second.callback);
-            m_callbacks.erase(it);
+        if (Slot *slot = m_callbacks.find(id)) {
+            const TimerCallback callback = std::move(slot->callback);
+            m_callbacks.erase(id);
         } else {
             takePending(id); // destroyed here, if it was there
         }
@@ -328,14 +323,14 @@ void ContextChannel::deliver()
 
 void ContextChannel::runFired(const FiredTimer &fired)
 {
-    auto it = findSlot(fired.id);
-    if (it == m_callbacks.end())
+    Slot *slot = findSlot(fired.id);
+    if (!slot)
         return; // stopped on this thread after the fire was queued
-    if (it->second.running) {
+    if (slot->running) {
         // The callback is on the stack below us (it runs a nested event loop). Never run it
         // re-entrantly: remember one pending run, and do it once the outer call returns.
-        it->second.rerun = true;
-        it->second.rerunDueNs = fired.dueNs;
+        slot->rerun = true;
+        slot->rerunDueNs = fired.dueNs;
         return;
     }
 
@@ -343,8 +338,8 @@ void ContextChannel::runFired(const FiredTimer &fired)
     TimerKind kind = TimerKind::Timeout;
     switch (m_core->beginFire(fired, startNs, &kind)) {
     case FireDecision::Gone: {
-        const TimerCallback callback = std::move(it->second.callback);
-        m_callbacks.erase(it);
+        const TimerCallback callback = std::move(slot->callback);
+        m_callbacks.erase(fired.id);
         return;
     }
     case FireDecision::Paused:
@@ -355,8 +350,8 @@ void ContextChannel::runFired(const FiredTimer &fired)
 
     // The callback leaves its slot while it runs, so it may stop its own timer (which erases
     // the slot) without destroying the function that is executing.
-    TimerCallback callback = std::move(it->second.callback);
-    it->second.running = true;
+    TimerCallback callback = std::move(slot->callback);
+    slot->running = true;
     QString error;
     bool failed = false;
     bool reported = false;
@@ -377,25 +372,25 @@ void ContextChannel::runFired(const FiredTimer &fired)
 
     bool rerun = false;
     qint64 rerunDueNs = 0;
-    it = m_callbacks.find(fired.id); // the callback may have added or removed timers
-    if (it != m_callbacks.end()) {
-        it->second.callback = std::move(callback);
-        it->second.running = false;
-        rerun = std::exchange(it->second.rerun, false);
-        rerunDueNs = it->second.rerunDueNs;
+    slot = m_callbacks.find(fired.id); // the callback may have stopped its own timer
+    if (slot) {
+        slot->callback = std::move(callback);
+        slot->running = false;
+        rerun = std::exchange(slot->rerun, false);
+        rerunDueNs = slot->rerunDueNs;
     }
 
     const bool gone = m_core->endFire(fired.id, kind, durationNs, failed ? &error : nullptr);
     if (failed)
         m_core->reportFailure(fired.id, error, reported);
     if (gone) {
-        // A slot connected to callbackFailed may have changed the map: look the slot up again.
+        // A slot connected to callbackFailed may have stopped the timer: look it up again.
         if (failed)
-            it = m_callbacks.find(fired.id);
-        if (it != m_callbacks.end()) {
-            // Out of the map before it is destroyed: its destructor may add a timer.
-            const TimerCallback doomed = std::move(it->second.callback);
-            m_callbacks.erase(it);
+            slot = m_callbacks.find(fired.id);
+        if (slot) {
+            // Out of the table before it is destroyed: its destructor may add a timer.
+            const TimerCallback doomed = std::move(slot->callback);
+            m_callbacks.erase(fired.id);
         }
         return;
     }
@@ -441,7 +436,7 @@ void ContextChannel::purge()
     m_ready.clear();
     m_readyIndex = 0;
     // Moved out first and destroyed last: a callback's destructor may create a timer.
-    std::unordered_map<TimerId, Slot> callbacks;
+    IdTable<Slot> callbacks;
     callbacks.swap(m_callbacks);
     std::deque<HandedOver> pending;
     pending.swap(m_pending);

@@ -1,6 +1,7 @@
 // ContextChannel: the mailbox between the timer module and one context object's thread.
 #pragma once
 
+#include "idtable_p.h"
 #include "timertypes.h"
 
 #include <QtCore/QMetaObject>
@@ -9,7 +10,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -49,13 +49,11 @@ public:
 
     //! Whether the calling thread is the context's (current) thread.
     bool onContextThread();
-    //! Whether a timer may still be added: the context is alive and the manager too.
-    bool acceptsTimers();
-
     // --- any thread; the caller holds the core's registry lock, which orders these ---
 
     //! Stores the callback of a new timer: directly on the context thread, else handed over.
-    void addCallback(TimerId id, TimerCallback &&callback);
+    //! Returns false, leaving @p callback alone, once the context or the manager is gone.
+    bool addCallback(TimerId id, TimerCallback &&callback);
     //! The timer was stopped: its callback goes, on the context thread.
     void retire(TimerId id);
     //! Many timers were stopped: drop every callback whose timer is no longer registered.
@@ -95,8 +93,8 @@ private:
     //! fires in (no QCoreApplication, a QThread not started or finished).
     void warnIfNoEventLoopLocked(TimerId id);
     void runFired(const FiredTimer &fired);
-    //! The slot of @p id, taking its callback from m_pending if it is still there.
-    std::unordered_map<TimerId, Slot>::iterator findSlot(TimerId id);
+    //! The slot of @p id, taking its callback from m_pending if it is still there; or nullptr.
+    Slot *findSlot(TimerId id);
     //! Removes and returns the handed-over callback of @p id, or an empty one (O(log n)).
     TimerCallback takePending(TimerId id);
     //! Moves at most @p budget handed-over callbacks into m_callbacks.
@@ -129,10 +127,11 @@ private:
     std::vector<TimerId> m_retired;                               // guarded by m_lock
 
     // Context thread only.
-    std::unordered_map<TimerId, Slot> m_callbacks;
+    IdTable<Slot> m_callbacks; // by id, like the registry
+
     // Callbacks handed over from other threads, not yet moved into m_callbacks, in chunks of
     // kHandoverBatch: each in id order, chunks in id order too (ids are taken under the
-    // registry lock, like the handover). Moving 100k callbacks into the map at once would stall
+    // registry lock, like the handover). Moving 100k callbacks into the table at once would stall
     // the context thread for milliseconds; one chunk moves per delivery instead, and a fire
     // that needs a callback sooner finds it by binary search. A taken entry is left empty.
     std::deque<HandedOver> m_pending;

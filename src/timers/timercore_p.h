@@ -12,6 +12,7 @@
 // delivery already queued to a context thread find out safely that the manager is gone.
 #pragma once
 
+#include "idtable_p.h"
 #include "timertypes.h"
 
 #include <QtCore/QList>
@@ -143,8 +144,11 @@ public:
 
     // --- used by the timer thread ---
 
-    //! Moves the pending requests into @p out.
+    //! Moves the pending requests into @p out; the next request that needs a wake-up posts one.
     void takeRequests(std::vector<TimerRequest> *out);
+    //! Moves the pending requests but a Shutdown into @p out, outside a wake-up (when an
+    //! alarm rings), leaving the wake-up bookkeeping as it is: one that is posted still comes.
+    void takeRequestsBetweenWakeUps(std::vector<TimerRequest> *out);
     //! Sends the timers that came due to their contexts, one wake-up per context. An interval
     //! whose previous fire has not run yet counts a skipped tick instead of queueing a second
     //! callback. Intervals that stay live are appended to @p reschedule with their next
@@ -190,19 +194,12 @@ public:
 private:
     std::shared_ptr<ContextChannel> channelFor(QObject *context);
     //! Appends @p request; the caller holds registryLock, so requests stay in registry order.
-    //! Returns true if the timer thread must be woken.
+    //! Returns true if the timer thread must be woken: not for a Disarm, unless
+    //! kLazyRequestLimit requests are waiting.
     bool pushRequest(const TimerRequest &request);
     void wakeManager();
     void bumpVersion() { m_version.fetch_add(1, std::memory_order_acq_rel); }
     TimerStatus statusOf(TimerId id, const TimerRecord &record, qint64 nowNs) const;
-    //! Calls @p visit(id, record) for each live record in creation order, without sorting.
-    //! The caller holds m_registryLock.
-    template<typename Visit>
-    void forEachInCreationOrder(Visit &&visit) const;
-    //! Erases @p it; the caller holds m_registryLock exclusively.
-    void eraseRecord(std::unordered_map<TimerId, TimerRecord>::iterator it);
-    //! Drops the ids of erased records from m_creationOrder once they are the majority.
-    void compactCreationOrder();
 
     std::mutex m_managerLock;
     TimerManager *m_manager; // guarded by m_managerLock; null once the manager is going away
@@ -210,18 +207,22 @@ private:
     std::condition_variable m_emittersChanged;
 
     mutable std::shared_mutex m_registryLock;
-    // Hashed, not ordered: stopping timers in random order must not walk a tree of cache
-    // misses. Ids grow in creation order, and are taken under the lock, so appending each new
-    // id to m_creationOrder keeps that order without sorting. Erased ids stay there until they
-    // are the majority, then one sweep drops them: amortised O(1) per erase.
-    std::unordered_map<TimerId, TimerRecord> m_records; // guarded by m_registryLock
-    std::vector<TimerId> m_creationOrder;               // guarded by m_registryLock
+    // Addressed by id (see idtable_p.h): stopping timers in random order costs one cache
+    // miss per lookup, with no node to allocate or free. Ids grow in creation order, so the
+    // table's id order is creation order, without a list of its own.
+    IdTable<TimerRecord> m_records; // guarded by m_registryLock
+    // The channel add() used last, and its context. Reset when that context is destroyed.
+    const QObject *m_lastContext = nullptr;        // guarded by m_registryLock
+    std::shared_ptr<ContextChannel> m_lastChannel; // guarded by m_registryLock
     std::atomic<TimerId> m_nextId{1};
     std::atomic<quint64> m_version{0};
     std::atomic<bool> m_shutDown{false};
 
     std::mutex m_channelsLock;
     std::unordered_map<const QObject *, std::shared_ptr<ContextChannel>> m_channels; // guarded by m_channelsLock
+
+    //! Disarm requests wait for another wake-up up to this many queued requests.
+    static constexpr std::size_t kLazyRequestLimit = 4096;
 
     std::mutex m_requestLock;
     std::vector<TimerRequest> m_requests; // guarded by m_requestLock

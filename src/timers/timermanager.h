@@ -50,6 +50,7 @@ namespace havel {
 class TimerCore;
 class TimerSchedule;
 struct TimerAlarm;
+struct TimerRequest;
 
 //! Thread-safe timers with callbacks marshalled to a context object's thread.
 //!
@@ -136,6 +137,9 @@ private:
 
     // Timer thread only.
     void processRequests();
+    //! Takes the mailbox and applies it to the schedule. On a wake-up (@p onWakeUp), the
+    //! Shutdown request too, and returns false once shut down; else it leaves that one.
+    bool applyRequests(bool onWakeUp);
     void fireDueTimers();
     void onAlarm(TimerAlarm *alarm);
     void syncAlarms();
@@ -150,6 +154,7 @@ private:
 
     // Timer thread only: the deadline queue and the QTimers armed for its earliest entries.
     std::unique_ptr<TimerSchedule> m_schedule;
+    std::vector<TimerRequest> m_takenRequests; // the mailbox as applyRequests() took it
     std::vector<std::unique_ptr<TimerAlarm>> m_alarms;
     std::vector<TimerAlarm *> m_freeAlarms;
     std::unordered_map<TimerId, TimerAlarm *> m_alarmById;

@@ -14,7 +14,7 @@ void TimerSchedule::arm(TimerId id, Entry &entry)
 void TimerSchedule::insert(TimerId id, qint64 dueNs, qint64 periodNs)
 {
     remove(id);
-    Entry &entry = m_entries.try_emplace(id, Entry{dueNs, periodNs, false, 0}).first->second;
+    Entry &entry = m_entries.emplace(id, Entry{dueNs, periodNs, false, 0});
     if (int(m_armed.size()) < m_maxArmed) {
         arm(id, entry); // the heap is empty: this is among the earliest
         return;
@@ -24,7 +24,7 @@ void TimerSchedule::insert(TimerId id, qint64 dueNs, qint64 periodNs)
         // Takes the place of the latest armed entry, which becomes the heap's earliest.
         arm(id, entry);
         m_armed.erase(lastArmed);
-        Entry &demoted = m_entries.find(lastArmed.second)->second;
+        Entry &demoted = *m_entries.find(lastArmed.second);
         demoted.armed = false;
         m_changes.push_back(lastArmed.second);
         heapPush(lastArmed.second, demoted);
@@ -35,10 +35,10 @@ void TimerSchedule::insert(TimerId id, qint64 dueNs, qint64 periodNs)
 
 bool TimerSchedule::remove(TimerId id)
 {
-    const auto it = m_entries.find(id);
-    if (it == m_entries.end())
+    Entry *const found = m_entries.find(id);
+    if (!found)
         return false;
-    Entry &entry = it->second;
+    Entry &entry = *found;
     if (entry.armed) {
         m_armed.erase(keyOf(id, entry));
         m_changes.push_back(id);
@@ -50,7 +50,7 @@ bool TimerSchedule::remove(TimerId id)
     } else {
         heapTake(entry.heapIndex);
     }
-    m_entries.erase(it);
+    m_entries.erase(id);
     return true;
 }
 
@@ -68,7 +68,7 @@ bool TimerSchedule::popDue(qint64 nowNs, TimerId *id, Entry *entry)
     if (m_armed.empty() || m_armed.begin()->first > nowNs)
         return false;
     *id = m_armed.begin()->second;
-    *entry = m_entries.find(*id)->second;
+    *entry = *m_entries.find(*id);
     remove(*id);
     return true;
 }
@@ -82,8 +82,7 @@ std::optional<qint64> TimerSchedule::earliestDueNs() const
 
 const TimerSchedule::Entry *TimerSchedule::find(TimerId id) const
 {
-    const auto it = m_entries.find(id);
-    return it == m_entries.end() ? nullptr : &it->second;
+    return m_entries.find(id);
 }
 
 std::vector<TimerId> TimerSchedule::takeChanges()

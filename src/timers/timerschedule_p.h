@@ -10,12 +10,12 @@
 // changed are collected, so that the manager can adjust its QTimers once per batch.
 #pragma once
 
+#include "idtable_p.h"
 #include "timertypes.h"
 
 #include <cstdint>
 #include <optional>
 #include <set>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -59,7 +59,7 @@ private:
     struct HeapItem
     {
         Key key;
-        Entry *entry; // stable: unordered_map never moves its nodes
+        Entry *entry; // stable: IdTable never moves a value
     };
 
     static Key keyOf(TimerId id, const Entry &entry) { return {entry.dueNs, id}; }
@@ -72,7 +72,7 @@ private:
     void place(std::size_t index, HeapItem item);
 
     const int m_maxArmed;
-    std::unordered_map<TimerId, Entry> m_entries;
+    IdTable<Entry> m_entries; // by id: one cache miss per lookup, no node per entry
     std::set<Key> m_armed;        // the earliest entries, at most m_maxArmed
     std::vector<HeapItem> m_heap; // the others, a min-heap on Key
     std::vector<TimerId> m_changes;

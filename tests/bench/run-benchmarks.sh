@@ -3,7 +3,7 @@
 # when the build has it), then runs every workload several times, interleaved, against Node.js
 # and the old design, and prints a Markdown table of medians and ratios against Node.
 #
-#   tests/bench/run-benchmarks.sh [--rounds 5] [--quick] [--out table.md] [--raw runs.jsonl]
+#   tests/bench/run-benchmarks.sh [--rounds 5] [--quick] [--out table.md] [--raw runs.jsonl] [--loaded]
 #
 # Builds in build/default (the default preset) unless HAVEL_BENCH_BUILD_DIR names another
 # build directory. Build output goes to stderr, the table to stdout. Needs cmake, ninja, a C++20

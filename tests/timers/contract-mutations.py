@@ -148,7 +148,7 @@ mutation('3a coalescing',
          [(CORE, 'TimerCore::dispatchDue', 'if ( $r . deliveryPending . exchange ( true , std :: memory_order_acq_rel ) )',
            'if (false)')], 'tst_timermanager', 'intervalNeverReenters')
 mutation('3b no re-entry',
-         [(CHAN, 'ContextChannel::runFired', 'if ( it -> second . running )', 'if (false)')],
+         [(CHAN, 'ContextChannel::runFired', 'if ( $s -> running )', 'if (false)')],
          'tst_timermanager', 'intervalNeverReenters')
 mutation('3c nested loop runs the batch',
          [(CHAN, 'ContextChannel::deliver', 'wakeLocked ( ) ; wakeEnsuredAt = m_deliveries ;',
@@ -200,8 +200,14 @@ mutation('12 destructor wakes the timer thread (issue 9, defect 1)',
 mutation('14 stale schedule entry skipped (issue 9, defect 3)',
          [(CORE, 'TimerCore::dispatchDue', 'if ( fired . dueNs != $r . dueNs . load ( std :: memory_order_relaxed ) ) continue ;', '')],
          'tst_timercore', 'staleEntryAfterPauseAndResumeIsSkipped')
-mutation('15 sweeps destroy callbacks after the walk (issue 9)',
-         [(CHAN, 'ContextChannel::sweepStale', 'dropped . push_back ( std :: move ( it -> second . callback ) ) ;', '')],
+# The callback table (an IdTable since issue 12) no longer moves values, so a destructor
+# that creates timers cannot invalidate the sweep's walk any more; what the sweep must still
+# guarantee is that the callbacks die with no lock of the module held. This mutation destroys
+# them under the channel's lock: the destructors' setTimeout() then deadlocks, and the test's
+# watchdog fails it.
+mutation('15 sweeps destroy callbacks after the walk, unlocked (issue 9)',
+         [(CHAN, 'ContextChannel::sweepStale', 'std :: vector < TimerCallback > dropped ;',
+           'std::lock_guard relock(m_lock); std::vector<TimerCallback> dropped;')],
          'tst_timermanager', 'callbackDestructorsMayCreateTimers')
 mutation('16 no lock across callbackFailed (issue 9)',
          [(CORE, 'TimerCore::reportFailure', 'Q_EMIT manager -> callbackFailed ( id , message ) ;',

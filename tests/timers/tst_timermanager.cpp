@@ -959,7 +959,8 @@ void tst_TimerManager::contextMovedFromInsideItsCallback()
 namespace {
 
 //! A callback's capture whose destructor creates timers on the same context: stopping its
-//! timer must not let it insert into the callback map the stop is walking.
+//! timer must not let it insert into the callback table the stop is walking, nor find a lock
+//! of the module held.
 struct TimerMakingCapture
 {
     TimerMakingCapture(TimerManager *manager, QObject *context, std::atomic<int> *destroyed)
@@ -990,7 +991,18 @@ void tst_TimerManager::callbackDestructorsMayCreateTimers()
         auto capture = std::make_shared<TimerMakingCapture>(&manager, &context, &destroyed);
         manager.setInterval(&context, 1h, [capture = std::move(capture)] { });
     }
-    QCOMPARE(manager.cleanupAllTimers(), count); // on the context thread: swept right here
+    // A sweep that destroyed the callbacks under one of the module's locks would deadlock
+    // here, when a destructor calls back in: the watchdog turns that hang into a failure long
+    // before any test timeout (it never fires otherwise: the sweep takes milliseconds).
+    std::promise<void> swept;
+    std::thread watchdog([done = swept.get_future()] {
+        if (done.wait_for(60s) == std::future_status::timeout)
+            qFatal("cleanupAllTimers() did not return within 60 s: a destructor deadlocked");
+    });
+    const int stopped = manager.cleanupAllTimers(); // on the context thread: swept right here
+    swept.set_value();
+    watchdog.join();
+    QCOMPARE(stopped, count);
     QCOMPARE(destroyed.load(), count);
     QCOMPARE(manager.activeTimerCount(), 3 * count); // the timers the destructors made
     QCOMPARE(manager.cleanupAllTimers(), 3 * count);

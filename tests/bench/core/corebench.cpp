@@ -101,6 +101,44 @@ void CoreBench::fire(std::uint32_t n, std::chrono::milliseconds delay)
             .print();
 }
 
+void CoreBench::startMeasuredTimeouts(TimerManager &manager, std::uint32_t count,
+                                      LatenessSamples &samples, std::function<void()> done)
+{
+    auto fired = std::make_shared<std::uint32_t>(0);
+    for (const std::uint32_t i : IndexOrder::indexes(IndexOrder::Random, count)) {
+        const std::int64_t delayNs = std::chrono::nanoseconds(latenessDelay(i, count)).count();
+        samples.callDueNs[i] = nowNs() + delayNs;
+        const TimerId id = manager.setTimeout(&m_context, latenessDelay(i, count),
+                                              [&samples, fired, done, count, i] {
+            samples.ranNs[i] = nowNs();
+            if (++*fired == count)
+                done();
+        });
+        // The core's own deadline, taken during the call. The callbacks cannot change it:
+        // a timeout's status is gone once it ran, and then the call's own reading is used.
+        const auto status = manager.timerStatus(id);
+        samples.ownDueNs[i] = status ? std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                               status->nextDue.time_since_epoch())
+                                               .count()
+                                     : samples.callDueNs[i];
+    }
+}
+
+CoreBench::LatenessSamples CoreBench::runMeasuredTimeouts(TimerManager &manager,
+                                                          std::uint32_t count, bool *finished)
+{
+    QEventLoop loop;
+    LatenessSamples samples(count);
+    *finished = false;
+    // Callbacks run on this thread, so none can run before the loop starts.
+    startMeasuredTimeouts(manager, count, samples, [&loop, finished] {
+        *finished = true;
+        loop.quit();
+    });
+    loop.exec();
+    return samples;
+}
+
 void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
 {
     TimerManager manager;
@@ -109,29 +147,62 @@ void CoreBench::lateness(std::uint32_t count, std::uint32_t k)
     // The measured timers start once the timer thread has the K others in its queue.
     drainTimerThread(manager);
 
+    bool finished = false;
+    const LatenessSamples samples = runMeasuredTimeouts(manager, count, &finished);
+    latenessResult(k, samples)
+            .add("ok", finished && manager.activeTimerCount() == qsizetype(k))
+            .print();
+}
+
+void CoreBench::latenessCold(std::uint32_t count, std::uint32_t k)
+{
+    TimerManager manager;
     QEventLoop loop;
     LatenessSamples samples(count);
-    std::uint32_t fired = 0;
-    for (const std::uint32_t i : IndexOrder::indexes(IndexOrder::Random, count)) {
-        const std::int64_t delayNs = std::chrono::nanoseconds(latenessDelay(i, count)).count();
-        samples.callDueNs[i] = nowNs() + delayNs;
-        const TimerId id = manager.setTimeout(&m_context, latenessDelay(i, count), [&, i] {
-            samples.ranNs[i] = nowNs();
-            if (++fired == count)
+    bool finished = false;
+    // Everything is made on another thread, at once, while this thread already runs its
+    // loop: the measured fires meet the handover of the k callbacks (and their own).
+    std::thread creator;
+    QMetaObject::invokeMethod(&loop, [&] {
+        creator = std::thread([&] {
+            for (std::uint32_t i = 0; i < k; ++i)
+                manager.setTimeout(&m_context, kLongDelay, [this] { ++m_sink; });
+            startMeasuredTimeouts(manager, count, samples, [&] {
+                finished = true;
                 loop.quit();
+            });
         });
-        // The core's own deadline, taken on this thread during the call. None of these
-        // timers can have fired yet: their callbacks run on this thread.
-        const auto status = manager.timerStatus(id);
-        samples.ownDueNs[i] = status ? std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                               status->nextDue.time_since_epoch())
-                                               .count()
-                                     : nowNs() + delayNs;
-    }
+    }, Qt::QueuedConnection);
     loop.exec();
+    creator.join();
 
-    latenessResult(k, samples)
-            .add("ok", fired == count && manager.activeTimerCount() == qsizetype(k))
+    latenessResult(k, samples, "lateness_cold")
+            .add("ok", finished && manager.activeTimerCount() == qsizetype(k))
+            .print();
+}
+
+void CoreBench::million(std::uint32_t n, std::uint32_t count)
+{
+    TimerManager manager;
+    std::vector<TimerId> ids(n);
+    const std::int64_t startNs = nowNs();
+    for (std::uint32_t i = 0; i < n; ++i)
+        ids[i] = manager.setTimeout(&m_context, kLongDelay, [this] { ++m_sink; });
+    const std::int64_t createdNs = drainTimerThread(manager);
+    bool finished = false;
+    const LatenessSamples samples = runMeasuredTimeouts(manager, count, &finished);
+
+    std::uint32_t cancelled = 0;
+    const std::vector<std::uint32_t> cancelOrder = IndexOrder::indexes(IndexOrder::Random, n);
+    const std::int64_t cancelStartNs = nowNs();
+    for (const std::uint32_t index : cancelOrder)
+        cancelled += manager.stopTimer(ids[index]) ? 1 : 0;
+    const std::int64_t cancelledNs = drainTimerThread(manager);
+
+    latenessResult(n, samples, "million")
+            .add("create_ms", double(createdNs - startNs) / 1e6)
+            .add("cancel_ms", double(cancelledNs - cancelStartNs) / 1e6)
+            .add("ok", finished && cancelled == n && manager.activeTimerCount() == 0)
             .print();
 }
 

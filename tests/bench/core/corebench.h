@@ -16,6 +16,8 @@
 
 #include <QtCore/QObject>
 
+#include <functional>
+
 namespace havel {
 class TimerManager;
 }
@@ -33,6 +35,8 @@ public:
     void memory(std::uint32_t n) override;
     void idle(std::uint32_t n, std::chrono::milliseconds window) override;
     void handover(std::uint32_t n) override;
+    void latenessCold(std::uint32_t count, std::uint32_t k) override;
+    void million(std::uint32_t n, std::uint32_t count) override;
 
 protected:
     std::string_view implName() const override { return "havel"; }
@@ -45,6 +49,14 @@ private:
     static std::int64_t threadCpuNs();
     //! The kernel thread id of the manager's timer thread.
     static int timerThreadId(TimerManager &manager);
+    //! Makes @p count timeouts spread over 10-500 ms, in a shuffled order, on the calling
+    //! thread, for the context on the main thread; fills @p samples as they run. @p done is
+    //! called on the main thread after the last one.
+    void startMeasuredTimeouts(TimerManager &manager, std::uint32_t count,
+                               LatenessSamples &samples, std::function<void()> done);
+    //! The same, then runs this thread's loop until the last has run (sets @p finished).
+    LatenessSamples runMeasuredTimeouts(TimerManager &manager, std::uint32_t count,
+                                        bool *finished);
 
     QObject m_context;        // the callbacks' context: lives on this (the main) thread
     std::uint64_t m_sink = 0; // written by callbacks, so that the compiler keeps them

@@ -42,7 +42,8 @@ QString joined(const std::vector<T> &values, ToText toText)
 QStringList BenchOptions::allWorkloads()
 {
     return {QStringLiteral("create_cancel"), QStringLiteral("fire"), QStringLiteral("lateness"),
-            QStringLiteral("memory"), QStringLiteral("idle"), QStringLiteral("handover")};
+            QStringLiteral("memory"), QStringLiteral("idle"), QStringLiteral("handover"),
+            QStringLiteral("lateness_cold"), QStringLiteral("million")};
 }
 
 BenchOptions BenchOptions::parse(const QString &description, const BenchOptions &defaults)

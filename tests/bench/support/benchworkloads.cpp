@@ -36,6 +36,11 @@ void BenchWorkloads::run(const BenchOptions &options)
             idle(options.idleN, options.idleWindow);
         } else if (workload == QLatin1String("handover")) {
             handover(options.n);
+        } else if (workload == QLatin1String("lateness_cold")) {
+            for (const std::uint32_t k : options.latenessK)
+                latenessCold(options.latenessCount, k);
+        } else if (workload == QLatin1String("million")) {
+            million(options.n, options.latenessCount);
         }
     }
 }
@@ -79,7 +84,8 @@ JsonLine BenchWorkloads::fireResult(std::chrono::milliseconds delay, std::uint32
     return line;
 }
 
-JsonLine BenchWorkloads::latenessResult(std::uint32_t k, const LatenessSamples &samples) const
+JsonLine BenchWorkloads::latenessResult(std::uint32_t k, const LatenessSamples &samples,
+                                        const char *workload) const
 {
     // Lateness against the deadline taken when the call began: what the script asked for,
     // and the one reference every implementation shares. "Early" is judged against the
@@ -92,7 +98,7 @@ JsonLine BenchWorkloads::latenessResult(std::uint32_t k, const LatenessSamples &
         early += samples.ranNs[i] < samples.ownDueNs[i] ? 1 : 0;
     }
     const SampleStats stats(std::move(latenessNs));
-    JsonLine line(implName(), "lateness");
+    JsonLine line(implName(), workload);
     line.add("k", std::size_t(k))
             .add("n", count)
             .add("p50_us", double(stats.percentile(50)) / 1e3)

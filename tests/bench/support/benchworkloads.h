@@ -38,6 +38,15 @@ public:
     //! on another thread reach the context thread; the longest single event it then runs.
     //! Implementations without that handover print nothing.
     virtual void handover(std::uint32_t) { }
+    //! Workload 7 (issue 12): lateness of @p count timeouts spread over 10-500 ms, made on
+    //! another thread right after @p k 60 s timeouts made there too: the first, cold fires,
+    //! while the context thread takes over all their callbacks. Node.js, with one thread,
+    //! makes both in one go on its own. The old design prints nothing.
+    virtual void latenessCold(std::uint32_t, std::uint32_t) { }
+    //! Workload 8 (issue 12): @p n live 60 s timeouts: how long they take to make (until
+    //! the timer thread has them all), the lateness of @p count timeouts spread over 10-500 ms
+    //! among them, and how long cancelling all @p n in random order takes.
+    virtual void million(std::uint32_t, std::uint32_t) { }
 
 protected:
     static constexpr std::chrono::seconds kLongDelay{60};
@@ -85,7 +94,8 @@ protected:
                                 const CreateCancelTimes &times) const;
     JsonLine fireResult(std::chrono::milliseconds delay, std::uint32_t n,
                         const FireTimes &times) const;
-    JsonLine latenessResult(std::uint32_t k, const LatenessSamples &samples) const;
+    JsonLine latenessResult(std::uint32_t k, const LatenessSamples &samples,
+                            const char *workload = "lateness") const;
     JsonLine memoryResult(std::uint32_t n, std::int64_t beforeBytes,
                           std::int64_t afterBytes) const;
     JsonLine idleResult(std::uint32_t n, const IdleWindow::Result &window) const;

@@ -2,7 +2,8 @@
 // The Node.js 20 peer of havel-bench: the same workloads, the same JSON keys, one line per
 // result. Run with --expose-gc so that the memory workload can collect before it measures.
 //
-//   node --expose-gc timers-bench.js [--workload create_cancel,fire,lateness,memory,idle]
+//   node --expose-gc timers-bench.js [--workload create_cancel,fire,lateness,memory,idle,
+//                                                lateness_cold,million]
 //        [--n 100000] [--order creation,reverse,random] [--delay 0,1] [--k 0,10000,100000]
 //        [--count 1000] [--idle-n 1000] [--window 3000] [--smoke]
 //
@@ -19,7 +20,7 @@ const IMPL = 'node';
 
 function parseArgs(argv) {
   const options = {
-    workloads: ['create_cancel', 'fire', 'lateness', 'memory', 'idle'],
+    workloads: ['create_cancel', 'fire', 'lateness', 'memory', 'idle', 'lateness_cold', 'million'],
     n: 100000,
     orders: ['creation', 'reverse', 'random'],
     delays: [0, 1],
@@ -166,11 +167,18 @@ async function fire(n, delay) {
   });
 }
 
-async function lateness(count, k) {
+async function lateness(count, k, workload = 'lateness') {
   const fillers = [];
   for (let i = 0; i < k; i++) fillers.push(setTimeout(() => {}, LONG_DELAY_MS));
-  await nextTurn();
+  // The cold variant makes the measured timers in the same turn, right after the others.
+  if (workload === 'lateness') await nextTurn();
+  const result = await measureLateness(count);
+  for (const timer of fillers) clearTimeout(timer);
+  print(workload, { k, ...result });
+}
 
+// The 1000 timeouts spread over 10-500 ms of the lateness workloads, and their statistics.
+async function measureLateness(count) {
   const callAt = new Array(count);
   // Node's own deadline cannot be read: the latest it can be is when the call returned.
   const ownDueAt = new Array(count);
@@ -188,20 +196,41 @@ async function lateness(count, k) {
     ownDueAt[i] = performance.now() + delay;
   }
   await finished;
-  for (const timer of fillers) clearTimeout(timer);
 
   // As in havel-bench: lateness against the deadline taken when the call began, and "early"
   // judged against the latest deadline the call can have taken, when it returned.
   const latenessUs = ranAt.map((ran, i) => (ran - callAt[i]) * 1e3).sort((a, b) => a - b);
   const early = ranAt.filter((ran, i) => ran < ownDueAt[i]).length;
-  print('lateness', {
-    k, n: count,
+  return {
+    n: count,
     p50_us: percentile(latenessUs, 50),
     p99_us: percentile(latenessUs, 99),
     max_us: latenessUs[latenessUs.length - 1],
     min_us: latenessUs[0],
     early,
     ok: fired === count,
+  };
+}
+
+// n live 60 s timeouts: making them, the lateness of 1000 among them, cancelling them all in
+// random order. Each phase ends at the next loop turn, as create_cancel's does.
+async function million(n, count) {
+  const timers = new Array(n);
+  const start = performance.now();
+  for (let i = 0; i < n; i++) timers[i] = setTimeout(() => {}, LONG_DELAY_MS);
+  await nextTurn();
+  const created = performance.now();
+  const result = await measureLateness(count);
+  const cancelOrder = indexes('random', n);
+  const cancelStart = performance.now();
+  for (const index of cancelOrder) clearTimeout(timers[index]);
+  await nextTurn();
+  const cancelled = performance.now();
+  print('million', {
+    k: n,
+    ...result,
+    create_ms: created - start,
+    cancel_ms: cancelled - cancelStart,
   });
 }
 
@@ -290,6 +319,12 @@ async function main() {
         break;
       case 'lateness':
         for (const k of options.k) await lateness(options.count, k);
+        break;
+      case 'lateness_cold':
+        for (const k of options.k) await lateness(options.count, k, 'lateness_cold');
+        break;
+      case 'million':
+        await million(options.n, options.count);
         break;
       case 'memory':
         await memory(options.n);
