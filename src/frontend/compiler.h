@@ -30,8 +30,9 @@ class Compiler
 public:
     //! Compiles @p program into the script's body function, or returns null and fills
     //! @p error (a limit was passed: too many locals, a jump too far).
+    //! With @p library, every function is marked as the runtime's own code (the prelude).
     static std::shared_ptr<const FunctionProto> compile(const Program &program, Vm &vm,
-                                                         SyntaxError *error);
+                                                         SyntaxError *error, bool library = false);
 };
 
 } // namespace havel::script

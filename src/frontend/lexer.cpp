@@ -170,7 +170,9 @@ QList<Token> Lexer::tokenize()
         case u',': add(TokenType::Comma); break;
         case u';': add(TokenType::Semicolon); break;
         case u':': add(TokenType::Colon); break;
-        case u'.': add(match(u'.') ? TokenType::DotDot : TokenType::Dot); break;
+        case u'.':
+            add(match(u'.') ? (match(u'.') ? TokenType::Ellipsis : TokenType::DotDot) : TokenType::Dot);
+            break;
         case u'?':
             add(match(u'?') ? TokenType::QuestionQuestion : TokenType::Question);
             break;

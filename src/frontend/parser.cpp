@@ -137,6 +137,19 @@ StmtPtr Parser::declaration()
             elseIfs = elseIfsAtEntry;
         }
     } chainScope{m_chain, m_elseIfs, m_chain, m_elseIfs};
+    // `const` is Havel's alias of `val`: a contextual keyword, a name anywhere else.
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("const")) {
+        if (peek(1).type == TokenType::Identifier) {
+            advance();
+            return letDeclaration();
+        }
+        const qsizetype save = m_current;
+        advance();
+        if ((check(TokenType::LeftParen) || check(TokenType::LeftBracket) || check(TokenType::LeftBrace))
+            && patternAhead())
+            return letDeclaration();
+        m_current = save;
+    }
     if (match({TokenType::Let, TokenType::Val}))
         return letDeclaration();
     // `co fn gen() { ... }`: a generator, which any function with `yield` is anyway.
@@ -152,7 +165,15 @@ StmtPtr Parser::declaration()
 
 StmtPtr Parser::letDeclaration()
 {
+    const bool constant = previous().type != TokenType::Let;
+    if (check(TokenType::LeftParen) || check(TokenType::LeftBracket) || check(TokenType::LeftBrace)) {
+        auto stmt = std::make_unique<ExpressionStmt>(previous().line);
+        stmt->expr = destructuring(constant);
+        endStatement();
+        return stmt;
+    }
     auto stmt = std::make_unique<LetStmt>(previous().line);
+    stmt->constant = constant;
     stmt->name = consume(TokenType::Identifier, QStringLiteral("Expect variable name.")).lexeme;
     if (match({TokenType::Equal})) {
         skipNewlines();
@@ -230,10 +251,64 @@ StmtPtr Parser::statement()
         return stmt;
     }
     case TokenType::LeftBrace:
+        if (patternAhead()) {
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = destructuring(false);
+            endStatement();
+            return stmt;
+        }
         return block();
+    case TokenType::LeftBracket:
+    case TokenType::LeftParen:
+        if (patternAhead()) {
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = destructuring(false);
+            endStatement();
+            return stmt;
+        }
+        break;
     case TokenType::Identifier:
         if (token.lexeme == QLatin1String("use") && peek(1).type == TokenType::Identifier)
             return useStatement();
+        if (token.lexeme == QLatin1String("do") && peek(1).type == TokenType::LeftBrace) {
+            // `do { ... } while c`: the body runs once before the condition is first tested.
+            advance();
+            auto stmt = std::make_unique<WhileStmt>(token.line);
+            stmt->doWhile = true;
+            ++m_loops;
+            stmt->body = block();
+            --m_loops;
+            skipNewlines();
+            consume(TokenType::While, QStringLiteral("Expect 'while' after the body of 'do'."));
+            stmt->condition = expression();
+            endStatement();
+            return stmt;
+        }
+        if (token.lexeme == QLatin1String("del") && peek(1).type == TokenType::Identifier
+            && peek(1).line == token.line) {
+            // `del obj.key`, `del obj[key]`, `del arr[i]`: removes the member or the item.
+            advance();
+            ExprPtr target = postfix();
+            std::vector<ExprPtr> arguments;
+            if (target->kind == Expr::Kind::Member) {
+                auto &member = static_cast<MemberExpr &>(*target);
+                auto key = std::make_unique<LiteralExpr>(member.line);
+                key->type = LiteralExpr::Type::String;
+                key->stringValue = member.name;
+                arguments.push_back(std::move(member.object));
+                arguments.push_back(std::move(key));
+            } else if (target->kind == Expr::Kind::Index) {
+                auto &index = static_cast<IndexExpr &>(*target);
+                arguments.push_back(std::move(index.object));
+                arguments.push_back(std::move(index.index));
+            } else {
+                errorAt(previous(), QStringLiteral("Expect a member or an index after 'del'."));
+            }
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = internalCall(token.line, QStringLiteral("@del"), std::move(arguments));
+            endStatement();
+            return stmt;
+        }
         if (isCommandName(token.lexeme)) {
             switch (peek(1).type) {
             case TokenType::LeftParen: case TokenType::Equal: case TokenType::PlusEqual:
@@ -822,6 +897,24 @@ ExprPtr Parser::postfix()
             expr = finishCall(std::move(expr));
         } else if (match({TokenType::Dot})) {
             chainLink("Expression too long.");
+            switch (peek().type) {
+            case TokenType::Plus: case TokenType::Minus: case TokenType::Star: case TokenType::Slash:
+            case TokenType::Percent: case TokenType::StarStar: case TokenType::EqualEqual:
+            case TokenType::BangEqual: case TokenType::Less: case TokenType::LessEqual:
+            case TokenType::Greater: case TokenType::GreaterEqual:
+                if (peek(1).type == TokenType::LeftParen) {
+                    // `1.+(2)`: an operator called as a method of its left operand.
+                    const Token op = advance();
+                    DepthGuard guard(this, advance());
+                    ExprPtr right = expression();
+                    consume(TokenType::RightParen, QStringLiteral("Expect ')' after the operand."));
+                    expr = binary(std::move(expr), op, std::move(right), Expr::Kind::Binary);
+                    continue;
+                }
+                break;
+            default:
+                break;
+            }
             const Token &name = advance();
             if (name.type != TokenType::Identifier && !Token::isKeyword(name.type))
                 errorAt(name, QStringLiteral("Expect property name after '.'."));
@@ -832,9 +925,22 @@ ExprPtr Parser::postfix()
         } else if (match({TokenType::LeftBracket})) {
             chainLink("Expression too long.");
             DepthGuard guard(this, previous());
-            auto index = std::make_unique<IndexExpr>(previous().line);
+            const int line = previous().line;
+            ExprPtr start = check(TokenType::Colon) ? nullptr : expression();
+            if (match({TokenType::Colon})) {
+                // `a[1:3]`, `s[:5]`, `a[2:]`: a slice of an array or a string (end exclusive).
+                ExprPtr end = check(TokenType::RightBracket) ? nullptr : expression();
+                consume(TokenType::RightBracket, QStringLiteral("Expect ']' after slice."));
+                std::vector<ExprPtr> arguments;
+                arguments.push_back(std::move(expr));
+                arguments.push_back(start ? std::move(start) : std::make_unique<LiteralExpr>(line));
+                arguments.push_back(end ? std::move(end) : std::make_unique<LiteralExpr>(line));
+                expr = internalCall(line, QStringLiteral("@slice"), std::move(arguments));
+                continue;
+            }
+            auto index = std::make_unique<IndexExpr>(line);
             index->object = std::move(expr);
-            index->index = expression();
+            index->index = std::move(start);
             consume(TokenType::RightBracket, QStringLiteral("Expect ']' after index."));
             expr = std::move(index);
         } else if (check(TokenType::PlusPlus) || check(TokenType::MinusMinus)) {
@@ -860,6 +966,12 @@ ExprPtr Parser::finishCall(ExprPtr callee)
         do {
             if (check(TokenType::RightParen))
                 break; // a trailing comma
+            if (match({TokenType::Ellipsis})) {
+                auto spread = std::make_unique<SpreadExpr>(previous().line);
+                spread->value = expression();
+                call->arguments.push_back(std::move(spread));
+                continue;
+            }
             call->arguments.push_back(expression());
         } while (match({TokenType::Comma}));
     }
@@ -944,16 +1056,37 @@ ExprPtr Parser::primary()
         if (arrowAhead()) {
             // The arrow is the level; its parameter list nests nothing.
             advance();
-            QStringList params = parameterList();
+            std::vector<ExprPtr> defaults;
+            bool variadic = false;
+            QStringList params = parameterList(&defaults, &variadic);
             consume(TokenType::Arrow, QStringLiteral("Expect '=>' after parameters."));
-            return arrowFunction(token.line, params);
+            return arrowFunction(token.line, params, std::move(defaults), variadic);
         }
         DepthGuard guard(this, peek());
-        advance();
+        const Token &open = advance();
         ExprPtr expr = expression();
+        if (check(TokenType::Comma)) {
+            // `(5, 7, 9)`: a tuple, which is an array here.
+            auto tuple = std::make_unique<ArrayExpr>(open.line);
+            tuple->elements.push_back(std::move(expr));
+            while (match({TokenType::Comma}) && !check(TokenType::RightParen))
+                tuple->elements.push_back(expression());
+            expr = std::move(tuple);
+        }
         consume(TokenType::RightParen, QStringLiteral("Expect ')' after expression."));
         return expr;
     }
+    case TokenType::Colon:
+        if (peek(1).type == TokenType::Colon && peek(2).type == TokenType::Identifier
+            && !peek(1).spaceBefore && !peek(2).spaceBefore) {
+            // `::name`: the global, even where a local of that name hides it.
+            advance();
+            advance();
+            auto variable = std::make_unique<VariableExpr>(token.line, advance().lexeme);
+            variable->global = true;
+            return variable;
+        }
+        errorAt(token, QStringLiteral("Expect expression."));
     case TokenType::LeftBracket: {
         DepthGuard guard(this, peek());
         return arrayLiteral(advance());
@@ -1070,7 +1203,7 @@ std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name
     decl->name = name;
     decl->line = line;
     consume(TokenType::LeftParen, QStringLiteral("Expect '(' after function name."));
-    decl->params = parameterList();
+    decl->params = parameterList(&decl->defaults, &decl->variadic);
     // `fn f(): T { ... }`: a return type annotation, which this host does not check.
     if (check(TokenType::Colon) && peek(1).type == TokenType::Identifier
         && (peek(2).type == TokenType::LeftBrace || peek(2).type == TokenType::Question
@@ -1090,22 +1223,39 @@ std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name
     return decl;
 }
 
-QStringList Parser::parameterList()
+QStringList Parser::parameterList(std::vector<ExprPtr> *defaults, bool *variadic)
 {
     // The '(' is consumed; this reads up to and including the ')'.
     QStringList params;
     QSet<QString> seen;
+    bool rest = false;
     if (!check(TokenType::RightParen)) {
         do {
+            if (rest)
+                errorAt(peek(), QStringLiteral("The rest parameter must be the last."));
+            const bool restBefore = match({TokenType::Ellipsis}); // `...args`
             const Token &param = consume(TokenType::Identifier, QStringLiteral("Expect parameter name."));
+            rest = restBefore || match({TokenType::Ellipsis});    // or `args...`
             if (seen.contains(param.lexeme))
                 errorAt(param, QStringLiteral("Duplicate parameter name."));
             if (match({TokenType::Colon}))
                 skipType(); // `a: int`: an annotation, not checked
+            ExprPtr fallback;
+            if (match({TokenType::Equal})) {
+                if (rest)
+                    errorAt(previous(), QStringLiteral("A rest parameter has no default."));
+                fallback = ternary();
+            }
+            if ((rest || fallback) && !defaults)
+                errorAt(param, QStringLiteral("Unexpected parameter form here."));
             seen.insert(param.lexeme);
             params.append(param.lexeme);
+            if (defaults)
+                defaults->push_back(std::move(fallback));
         } while (match({TokenType::Comma}));
     }
+    if (variadic)
+        *variadic = rest;
     consume(TokenType::RightParen, QStringLiteral("Expect ')' after parameters."));
     return params;
 }
@@ -1134,26 +1284,41 @@ void Parser::skipType()
 
 bool Parser::arrowAhead() const
 {
-    // From a '(' : only identifiers and commas up to the matching ')', then '=>'.
+    // From a '(' : parameters (names, `...rest`, `= default`) up to the matching ')', then '=>'.
     qsizetype i = m_current + 1;
+    int depth = 0;
+    bool simple = true; // names and commas only: the common case, decided without a long scan
     while (i < m_tokens.size()) {
         const TokenType type = m_tokens.at(i).type;
-        if (type == TokenType::RightParen)
+        if (type == TokenType::RightParen && depth == 0)
             return i + 1 < m_tokens.size() && m_tokens.at(i + 1).type == TokenType::Arrow;
+        if (type == TokenType::LeftParen || type == TokenType::LeftBracket || type == TokenType::LeftBrace)
+            ++depth;
+        else if (type == TokenType::RightParen || type == TokenType::RightBracket || type == TokenType::RightBrace)
+            --depth;
+        else if (type == TokenType::Newline || type == TokenType::EndOfFile || type == TokenType::Semicolon)
+            return false;
         if (type != TokenType::Identifier && type != TokenType::Comma)
+            simple = false;
+        // Only names with defaults or rest markers continue past a non-name token.
+        if (!simple && i == m_current + 1 && type != TokenType::Ellipsis)
+            return false;
+        if (depth < 0)
             return false;
         ++i;
     }
     return false;
 }
 
-ExprPtr Parser::arrowFunction(int line, QStringList params)
+ExprPtr Parser::arrowFunction(int line, QStringList params, std::vector<ExprPtr> defaults, bool variadic)
 {
     DepthGuard guard(this, previous());
     auto expr = std::make_unique<FunctionExpr>(line);
     expr->decl = std::make_unique<FunctionDecl>();
     expr->decl->line = line;
     expr->decl->params = std::move(params);
+    expr->decl->defaults = std::move(defaults);
+    expr->decl->variadic = variadic;
     skipNewlines();
     ++m_functions;
     const int loops = std::exchange(m_loops, 0);
@@ -1170,7 +1335,17 @@ ExprPtr Parser::arrayLiteral(const Token &open)
 {
     auto array = std::make_unique<ArrayExpr>(open.line);
     while (!check(TokenType::RightBracket)) {
-        array->elements.push_back(expression());
+        skipNewlines();
+        if (check(TokenType::RightBracket))
+            break;
+        if (match({TokenType::Ellipsis})) {
+            auto spread = std::make_unique<SpreadExpr>(previous().line);
+            spread->value = expression();
+            array->elements.push_back(std::move(spread));
+        } else {
+            array->elements.push_back(expression());
+        }
+        skipNewlines();
         if (!match({TokenType::Comma}))
             break;
     }
@@ -1183,7 +1358,25 @@ ExprPtr Parser::objectLiteral(const Token &open)
     auto object = std::make_unique<ObjectExpr>(open.line);
     QHash<QString, std::size_t> indexOfKey; // a repeated key replaces the value in place
     skipNewlines();
+    // `{1, 2, 3}`: a set (its first entry has no ':').
+    if (!check(TokenType::RightBrace) && !check(TokenType::Ellipsis) && !check(TokenType::StringPart)
+        && peek(1).type != TokenType::Colon
+        && !(peek(1).type == TokenType::Newline && peek(2).type == TokenType::Colon))
+        return setLiteral(open);
     while (!check(TokenType::RightBrace)) {
+        if (match({TokenType::Ellipsis})) {
+            // `{...a, b: 1}`: a's members, in order; a later key replaces an earlier one.
+            auto spread = std::make_unique<SpreadExpr>(previous().line);
+            spread->value = expression();
+            object->keys.append(QString());
+            object->values.push_back(std::move(spread));
+            indexOfKey.clear(); // a key after the spread must come after it
+            skipNewlines();
+            if (!match({TokenType::Comma}))
+                break;
+            skipNewlines();
+            continue;
+        }
         const Token &key = advance();
         QString name;
         if (key.type == TokenType::Identifier || key.type == TokenType::Integer
@@ -1238,6 +1431,107 @@ ExprPtr Parser::interpolation(const Token &first)
         if (next.type != TokenType::StringPart)
             return expr;
     }
+}
+
+ExprPtr Parser::internalCall(int line, const QString &name, std::vector<ExprPtr> arguments)
+{
+    auto call = std::make_unique<CallExpr>(line);
+    call->callee = std::make_unique<VariableExpr>(line, name);
+    call->arguments = std::move(arguments);
+    return call;
+}
+
+ExprPtr Parser::setLiteral(const Token &open)
+{
+    // A set is an object whose keys are its items (as text), each true: `s[x]` tests one,
+    // `s[x] = true` adds one, as Havel's smoke suite uses them. `@set([items])` builds it.
+    auto items = std::make_unique<ArrayExpr>(open.line);
+    while (!check(TokenType::RightBrace)) {
+        items->elements.push_back(expression());
+        skipNewlines();
+        if (!match({TokenType::Comma}))
+            break;
+        skipNewlines();
+    }
+    consume(TokenType::RightBrace, QStringLiteral("Expect '}' after set items."));
+    std::vector<ExprPtr> arguments;
+    arguments.push_back(std::move(items));
+    return internalCall(open.line, QStringLiteral("@set"), std::move(arguments));
+}
+
+bool Parser::patternAhead() const
+{
+    const TokenType open = peek().type;
+    const TokenType close = open == TokenType::LeftParen ? TokenType::RightParen
+            : open == TokenType::LeftBracket ? TokenType::RightBracket : TokenType::RightBrace;
+    int depth = 0;
+    bool comma = false;
+    for (qsizetype i = m_current; i < m_tokens.size(); ++i) {
+        const TokenType type = m_tokens.at(i).type;
+        if (type == TokenType::EndOfFile)
+            return false;
+        comma |= depth == 1 && type == TokenType::Comma;
+        // A pattern holds names, commas, `:`, `_` and `...` only: stop at anything else.
+        if (i > m_current && depth == 1 && type != close && type != TokenType::Identifier
+            && type != TokenType::Comma && type != TokenType::Colon && type != TokenType::Ellipsis
+            && type != TokenType::Newline)
+            return false;
+        if (type == open)
+            ++depth;
+        else if (type == close && --depth == 0)
+            return i + 1 < m_tokens.size() && m_tokens.at(i + 1).type == TokenType::Equal
+                && (comma || open != TokenType::LeftParen); // `(x) = 1` is a plain assignment
+    }
+    return false;
+}
+
+ExprPtr Parser::destructuring(bool constant)
+{
+    const Token open = advance();
+    const bool byKey = open.type == TokenType::LeftBrace;
+    const TokenType close = open.type == TokenType::LeftParen ? TokenType::RightParen
+            : open.type == TokenType::LeftBracket ? TokenType::RightBracket : TokenType::RightBrace;
+    auto expr = std::make_unique<DestructureExpr>(open.line);
+    expr->byKey = byKey;
+    expr->constant = constant;
+    QSet<QString> seen;
+    auto target = [&](const Token &name) -> ExprPtr {
+        if (name.lexeme == QLatin1String("_"))
+            return nullptr;
+        if (seen.contains(name.lexeme))
+            errorAt(name, QStringLiteral("Duplicate name in destructuring."));
+        seen.insert(name.lexeme);
+        return std::make_unique<VariableExpr>(name.line, name.lexeme);
+    };
+    skipNewlines();
+    while (!check(close)) {
+        if (expr->rest)
+            errorAt(peek(), QStringLiteral("The rest must come last in destructuring."));
+        const bool restBefore = match({TokenType::Ellipsis});
+        const Token name = consume(TokenType::Identifier, QStringLiteral("Expect a name in destructuring."));
+        if (restBefore || match({TokenType::Ellipsis})) {
+            expr->rest = target(name);
+            if (!expr->rest)
+                expr->rest = std::make_unique<VariableExpr>(name.line, QStringLiteral("_"));
+        } else if (byKey) {
+            expr->keys.append(name.lexeme);
+            if (match({TokenType::Colon}))
+                expr->targets.push_back(target(consume(TokenType::Identifier, QStringLiteral("Expect a name after ':'."))));
+            else
+                expr->targets.push_back(target(name));
+        } else {
+            expr->targets.push_back(target(name));
+        }
+        skipNewlines();
+        if (!match({TokenType::Comma}))
+            break;
+        skipNewlines();
+    }
+    consume(close, QStringLiteral("Expect the end of the destructuring pattern."));
+    consume(TokenType::Equal, QStringLiteral("Expect '=' after the destructuring pattern."));
+    skipNewlines();
+    expr->value = expression();
+    return expr;
 }
 
 // --- token helpers ---------------------------------------------------------------------

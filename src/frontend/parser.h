@@ -100,13 +100,21 @@ private:
     bool startsOperand(const Token &token) const;
     ExprPtr timerBlock(const Token &keyword, ExprPtr delay);
     ExprPtr functionExpression(const Token &fnToken);
-    ExprPtr arrowFunction(int line, QStringList params);
+    ExprPtr arrowFunction(int line, QStringList params, std::vector<ExprPtr> defaults = {},
+                          bool variadic = false);
     ExprPtr arrayLiteral(const Token &open);
     ExprPtr objectLiteral(const Token &open);
     ExprPtr interpolation(const Token &first);
     std::unique_ptr<FunctionDecl> functionRest(int line, const QString &name);
-    QStringList parameterList();
+    QStringList parameterList(std::vector<ExprPtr> *defaults = nullptr, bool *variadic = nullptr);
     bool arrowAhead() const;
+    //! Whether the bracket at the current token closes before an `=` (a destructuring target).
+    bool patternAhead() const;
+    //! `[a, b, rest...]`, `(a, b)`, `{x, y: b, ...rest}`, then `= value`.
+    ExprPtr destructuring(bool constant);
+    ExprPtr setLiteral(const Token &open);
+    //! `a[start:end]`, either bound optional: `@slice(a, start, end)`.
+    ExprPtr internalCall(int line, const QString &name, std::vector<ExprPtr> arguments);
     bool timerDelayAhead() const;
 
     ExprPtr binary(ExprPtr left, const Token &op, ExprPtr right, Expr::Kind kind);

@@ -54,6 +54,18 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
     };
     Builtins::install(*m_vm);
     m_timers->install(*m_vm);
+    installPrelude();
+}
+
+void Interpreter::installPrelude()
+{
+    // The prelude is part of the binary: a syntax error in it is a bug, caught by every test.
+    SyntaxError error;
+    const std::unique_ptr<Program> program = Parser::parse(Builtins::preludeSource(), &error);
+    const auto body = program ? Compiler::compile(*program, *m_vm, &error, true) : nullptr;
+    if (!body)
+        qFatal("Interpreter: the runtime prelude does not compile: %s", qPrintable(error.toString()));
+    Builtins::installPrelude(*m_vm, *body);
 }
 
 Interpreter::~Interpreter()

@@ -132,6 +132,8 @@ private:
 
     void stopEverything();
     void teardown();
+    //! Compiles the runtime's Havel-written methods (src/runtime/prelude.cpp) into the VM.
+    void installPrelude();
     bool hasWork() const;
 
     struct Waiter

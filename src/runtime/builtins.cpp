@@ -85,9 +85,10 @@ Value sleepNative(Vm &vm, std::vector<Value> &args, int line)
     return Value();
 }
 
-QHash<QString, Vm::Method> arrayMethods()
+} // namespace
+
+void modules::installCoreArrayMethods(QHash<QString, Vm::Method> &methods)
 {
-    QHash<QString, Vm::Method> methods;
     methods.insert(QStringLiteral("push"), [](Vm &, const Value &receiver, std::vector<Value> &args, int) {
         auto &items = receiver.asArray()->items;
         for (Value &arg : args)
@@ -127,8 +128,9 @@ QHash<QString, Vm::Method> arrayMethods()
             return index ? Value(qint64(-1)) : Value(false);
         });
     }
-    return methods;
 }
+
+namespace {
 
 QHash<QString, Vm::Method> channelMethods()
 {
@@ -379,8 +381,9 @@ void Builtins::install(Vm &vm)
     modules::installLog(vm);
     modules::installRegex(vm);
     modules::installPack(vm);
+    modules::installDebug(vm);
 
-    vm.setMethods(Value::Type::Array, arrayMethods());
+    modules::installArray(vm);
     vm.setMethods(Value::Type::String, stringMethods());
     vm.setMethods(Value::Type::Channel, channelMethods());
 

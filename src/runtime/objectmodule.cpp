@@ -26,6 +26,30 @@ Value keyList(Vm &vm, const Object &object)
     return makeArray(vm, std::move(keys));
 }
 
+enum class SetOp { Union, Intersection, Difference };
+
+Value setOperation(Vm &vm, const Object &a, const Object &b, SetOp op)
+{
+    auto in = [](const Object &set, const QString &key) {
+        const Value *value = set.get(key);
+        return value && value->isTruthy();
+    };
+    auto result = std::make_shared<Object>(&vm.heap());
+    for (const auto &entry : a.entries()) {
+        if (!entry.second.isTruthy())
+            continue;
+        if (op == SetOp::Union || (op == SetOp::Intersection) == in(b, entry.first))
+            result->set(entry.first, true);
+    }
+    if (op == SetOp::Union) {
+        for (const auto &entry : b.entries()) {
+            if (entry.second.isTruthy())
+                result->set(entry.first, true);
+        }
+    }
+    return Value(result);
+}
+
 const Entry kEntries[] = {
     {"keys", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) { return keyList(vm, o); }},
     {"values", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) {
@@ -81,6 +105,18 @@ const Entry kEntries[] = {
          for (const auto &entry : other.entries())
              merged->set(entry.first, entry.second);
          return Value(merged);
+     }},
+    // Sets (`{1, 2}` is an object whose keys are its items, each true): union keeps a's keys
+    // then b's new ones; intersection and difference keep a's order. A key set to false is
+    // not in the set.
+    {"union", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
+         return setOperation(vm, o, objectArg(args, 1, full, line), SetOp::Union);
+     }},
+    {"intersection", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
+         return setOperation(vm, o, objectArg(args, 1, full, line), SetOp::Intersection);
+     }},
+    {"difference", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
+         return setOperation(vm, o, objectArg(args, 1, full, line), SetOp::Difference);
      }},
     {"clone", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) {
          auto copy = std::make_shared<Object>(&vm.heap());
