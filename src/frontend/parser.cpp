@@ -152,6 +152,10 @@ StmtPtr Parser::declaration()
     }
     if (match({TokenType::Let, TokenType::Val}))
         return letDeclaration();
+    // `async fn f() { }`: functions here already run on fibers, and `await` of a plain value
+    // gives it, so `async` changes nothing (Havel's test_async_await.hv).
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("async") && peek(1).type == TokenType::Fn)
+        advance();
     // `co fn gen() { ... }`: a generator, which any function with `yield` is anyway.
     if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("co") && peek(1).type == TokenType::Fn
         && peek(2).type == TokenType::Identifier)
@@ -270,6 +274,36 @@ StmtPtr Parser::statement()
     case TokenType::Identifier:
         if (token.lexeme == QLatin1String("use") && peek(1).type == TokenType::Identifier)
             return useStatement();
+        if (token.lexeme == QLatin1String("when") && peek(1).line == token.line && startsOperand(peek(1))
+            && peek(1).type != TokenType::LeftBrace) {
+            // `when cond { body }`: Havel's when.register(condition_fn, body_fn); the body runs
+            // each time the condition becomes true (see the prelude's when__register).
+            advance();
+            std::vector<ExprPtr> arguments;
+            for (int part = 0; part < 2; ++part) {
+                auto fn = std::make_unique<FunctionExpr>(token.line);
+                fn->decl = std::make_unique<FunctionDecl>();
+                fn->decl->line = token.line;
+                ++m_functions;
+                const int loops = std::exchange(m_loops, 0);
+                if (part == 0)
+                    fn->decl->expressionBody = expression();
+                else
+                    fn->decl->body = std::move(block()->statements);
+                m_loops = loops;
+                --m_functions;
+                arguments.push_back(std::move(fn));
+            }
+            auto call = std::make_unique<CallExpr>(token.line);
+            auto member = std::make_unique<MemberExpr>(token.line);
+            member->object = std::make_unique<VariableExpr>(token.line, QStringLiteral("@when"));
+            member->name = QStringLiteral("register");
+            call->callee = std::move(member);
+            call->arguments = std::move(arguments);
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = std::move(call);
+            return stmt;
+        }
         if (token.lexeme == QLatin1String("do") && peek(1).type == TokenType::LeftBrace) {
             // `do { ... } while c`: the body runs once before the condition is first tested.
             advance();
@@ -1019,6 +1053,20 @@ ExprPtr Parser::primary()
     case TokenType::StringPart:
         return interpolation(advance());
     case TokenType::Identifier: {
+        if (token.lexeme == QLatin1String("async")) {
+            // `async () => ...`, `async fn() { }`, `async x => ...`: see declaration().
+            bool asyncForm = peek(1).type == TokenType::Fn
+                    || (peek(1).type == TokenType::Identifier && peek(2).type == TokenType::Arrow);
+            if (!asyncForm && peek(1).type == TokenType::LeftParen) {
+                ++m_current;
+                asyncForm = arrowAhead();
+                --m_current;
+            }
+            if (asyncForm) {
+                advance();
+                return primary();
+            }
+        }
         const Token name = advance();
         if (check(TokenType::Arrow)) {
             advance();

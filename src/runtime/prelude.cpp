@@ -169,6 +169,17 @@ fn object__forEach(o, f) {
     for k in o.keys() { f(k, o[k]) }
     return null
 }
+fn when__register(cond, body) {
+    // `when cond { body }`: the body runs each time cond turns true, checked every 10 ms by
+    // a timer that does not keep the script alive (a reaction is not work of its own).
+    let was = false
+    let id = timer.setInterval(10, fn() {
+        let now = cond() ? true : false
+        if now && !was { was = true; body() } else { was = now }
+    })
+    timer.unref(id)
+    return id
+}
 )havel";
 
 } // namespace
@@ -180,6 +191,13 @@ QString Builtins::preludeSource()
 
 void Builtins::installPrelude(Vm &vm, const FunctionProto &body)
 {
+    // `when` is a module of its own (Havel's when.register); `@when` is the name the parser's
+    // desugaring uses, which no script can reassign.
+    if (!vm.global(QStringLiteral("when")).isObject()) {
+        const Value when(std::make_shared<Object>(&vm.heap()));
+        vm.defineGlobal(QStringLiteral("when"), when);
+        vm.defineGlobal(QStringLiteral("@when"), when);
+    }
     const std::pair<const char *, Value::Type> types[] = {
         {"array", Value::Type::Array}, {"string", Value::Type::String}, {"object", Value::Type::Object}};
     for (const auto &function : body.chunk.functions) {
@@ -190,14 +208,13 @@ void Builtins::installPrelude(Vm &vm, const FunctionProto &body)
         const QString method = function->name.mid(split + 2);
         const Value closure(std::make_shared<Closure>(&vm.heap(), function));
         for (const auto &type : types) {
-            if (typeName != QLatin1String(type.first))
-                continue;
-            vm.setScriptMethod(type.second, method, closure);
-            // The module of that name gets it as a function: array.map(xs, f).
-            const Value module = vm.global(typeName);
-            if (module.isObject())
-                module.asObject()->set(method, closure);
+            if (typeName == QLatin1String(type.first))
+                vm.setScriptMethod(type.second, method, closure);
         }
+        // The module of that name gets it as a function: array.map(xs, f).
+        const Value module = vm.global(typeName);
+        if (module.isObject())
+            module.asObject()->set(method, closure);
     }
 }
 
