@@ -223,6 +223,8 @@ QList<Token> Lexer::tokenize()
                 && !isIdentifierPart(peek(4))) {
                 m_current += 4;
                 add(TokenType::AtStop);
+            } else if (isIdentifierPart(peek()) || peek() == u'(') {
+                add(TokenType::At);
             } else {
                 error(QStringLiteral("Unexpected character '@'."));
             }

@@ -304,6 +304,9 @@ StmtPtr Parser::statement()
             stmt->expr = std::move(call);
             return stmt;
         }
+        if ((token.lexeme == QLatin1String("class") || token.lexeme == QLatin1String("struct"))
+            && peek(1).type == TokenType::Identifier && peek(2).type == TokenType::LeftBrace)
+            return classDeclaration(token.lexeme == QLatin1String("struct"));
         if (token.lexeme == QLatin1String("do") && peek(1).type == TokenType::LeftBrace) {
             // `do { ... } while c`: the body runs once before the condition is first tested.
             advance();
@@ -1145,6 +1148,17 @@ ExprPtr Parser::primary()
     }
     case TokenType::Fn:
         return functionExpression(advance());
+    case TokenType::At: {
+        // `@count` in a class: the instance's member.
+        advance();
+        if (m_classes == 0)
+            errorAt(token, QStringLiteral("Can't use '@name' outside a class."));
+        const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect a member name after '@'."));
+        auto member = std::make_unique<MemberExpr>(name.line);
+        member->object = std::make_unique<VariableExpr>(name.line, QStringLiteral("@self"));
+        member->name = name.lexeme;
+        return member;
+    }
     case TokenType::AtStop: {
         advance();
         if (m_timerBlocks == 0)
@@ -1487,6 +1501,123 @@ ExprPtr Parser::internalCall(int line, const QString &name, std::vector<ExprPtr>
     call->callee = std::make_unique<VariableExpr>(line, name);
     call->arguments = std::move(arguments);
     return call;
+}
+
+StmtPtr Parser::classDeclaration(bool isStruct)
+{
+    // Desugared into a constructor function (as Havel's docs/language/types.md describes the
+    // forms its smoke suite uses): `Name(args)` makes an object with the fields (null or their
+    // defaults) and the methods, closures over the instance, which `@name` names inside them.
+    // A class runs its constructor (`fn @(...)` or `fn init(...)`) with the arguments; a struct
+    // takes its fields positionally.
+    const Token keyword = advance();
+    const Token name = advance();
+    consume(TokenType::LeftBrace, QStringLiteral("Expect '{' after the name."));
+    DepthGuard guard(this, previous());
+    ++m_classes;
+    auto fields = std::make_unique<ObjectExpr>(name.line);
+    QStringList fieldNames;
+    std::vector<ExprPtr> fieldDefaults;
+    std::vector<std::unique_ptr<FunctionDecl>> methods;
+    std::unique_ptr<FunctionDecl> constructor;
+    QSet<QString> seen;
+    auto noteName = [&](const Token &token) {
+        if (seen.contains(token.lexeme))
+            errorAt(token, QStringLiteral("Duplicate member '%1'.").arg(token.lexeme));
+        seen.insert(token.lexeme);
+    };
+    while (true) {
+        while (match({TokenType::Newline, TokenType::Semicolon, TokenType::Comma})) { }
+        if (check(TokenType::RightBrace) || atEnd())
+            break;
+        if (!isStruct && match({TokenType::Fn})) {
+            const Token fnToken = previous();
+            if (match({TokenType::At})) {
+                if (constructor)
+                    errorAt(previous(), QStringLiteral("A class has one constructor."));
+                constructor = functionRest(fnToken.line, name.lexeme);
+                continue;
+            }
+            const Token &method = consume(TokenType::Identifier, QStringLiteral("Expect a method name."));
+            if (method.lexeme == QLatin1String("init")) {
+                if (constructor)
+                    errorAt(method, QStringLiteral("A class has one constructor."));
+                constructor = functionRest(method.line, name.lexeme);
+                continue;
+            }
+            noteName(method);
+            methods.push_back(functionRest(method.line, method.lexeme));
+            continue;
+        }
+        match({TokenType::At}); // `@count = 0` declares a field as `count = 0` does
+        const Token &field = consume(TokenType::Identifier, QStringLiteral("Expect a field or a method."));
+        noteName(field);
+        if (match({TokenType::Colon}))
+            skipType();
+        ExprPtr fallback = match({TokenType::Equal}) ? expression() : std::make_unique<LiteralExpr>(field.line);
+        fieldNames.append(field.lexeme);
+        fieldDefaults.push_back(std::move(fallback));
+    }
+    consume(TokenType::RightBrace, QStringLiteral("Expect '}' after the body."));
+    --m_classes;
+
+    auto ctor = std::make_unique<FunctionDecl>();
+    ctor->name = name.lexeme;
+    ctor->line = name.line;
+    auto variable = [&](const QString &text) { return std::make_unique<VariableExpr>(name.line, text); };
+    if (isStruct) {
+        // fn Point(x = 0, y = 0) { return {x: x, y: y} }
+        ctor->params = fieldNames;
+        ctor->defaults = std::move(fieldDefaults);
+        for (const QString &field : fieldNames) {
+            fields->keys.append(field);
+            fields->values.push_back(variable(field));
+        }
+        auto ret = std::make_unique<ReturnStmt>(name.line);
+        ret->value = std::move(fields);
+        ctor->body.push_back(std::move(ret));
+    } else {
+        // fn Counter(...@args) { let @self = {fields}; @self.m = fn...; @apply(init, @args); @self }
+        ctor->params = QStringList{QStringLiteral("@args")};
+        ctor->defaults.emplace_back();
+        ctor->variadic = true;
+        fields->keys = fieldNames;
+        fields->values = std::move(fieldDefaults);
+        auto self = std::make_unique<LetStmt>(name.line);
+        self->name = QStringLiteral("@self");
+        self->initializer = std::move(fields);
+        ctor->body.push_back(std::move(self));
+        for (auto &method : methods) {
+            auto assign = std::make_unique<AssignExpr>(method->line);
+            auto target = std::make_unique<MemberExpr>(method->line);
+            target->object = variable(QStringLiteral("@self"));
+            target->name = method->name;
+            assign->target = std::move(target);
+            auto fn = std::make_unique<FunctionExpr>(method->line);
+            fn->decl = std::move(method);
+            assign->value = std::move(fn);
+            auto stmt = std::make_unique<ExpressionStmt>(name.line);
+            stmt->expr = std::move(assign);
+            ctor->body.push_back(std::move(stmt));
+        }
+        if (constructor) {
+            std::vector<ExprPtr> arguments;
+            auto fn = std::make_unique<FunctionExpr>(constructor->line);
+            fn->decl = std::move(constructor);
+            arguments.push_back(std::move(fn));
+            arguments.push_back(variable(QStringLiteral("@args")));
+            auto stmt = std::make_unique<ExpressionStmt>(name.line);
+            stmt->expr = internalCall(name.line, QStringLiteral("@apply"), std::move(arguments));
+            ctor->body.push_back(std::move(stmt));
+        }
+        auto ret = std::make_unique<ReturnStmt>(name.line);
+        ret->value = variable(QStringLiteral("@self"));
+        ctor->body.push_back(std::move(ret));
+    }
+    Q_UNUSED(keyword);
+    auto stmt = std::make_unique<FunctionStmt>(name.line);
+    stmt->decl = std::move(ctor);
+    return stmt;
 }
 
 ExprPtr Parser::setLiteral(const Token &open)

@@ -113,6 +113,8 @@ private:
     //! `[a, b, rest...]`, `(a, b)`, `{x, y: b, ...rest}`, then `= value`.
     ExprPtr destructuring(bool constant);
     ExprPtr setLiteral(const Token &open);
+    //! `class Name { fields; fn @(...) { }; fn m() { } }` and `struct Name { x, y = 0 }`.
+    StmtPtr classDeclaration(bool isStruct);
     //! `a[start:end]`, either bound optional: `@slice(a, start, end)`.
     ExprPtr internalCall(int line, const QString &name, std::vector<ExprPtr> arguments);
     bool timerDelayAhead() const;
@@ -155,6 +157,7 @@ private:
     int m_timerBlocks = 0; //!< timer blocks around the current position, for @stop
     int m_functions = 0;   //!< functions around the current position, for return
     int m_loops = 0;       //!< loops around the current position in this function
+    int m_classes = 0;     //!< class bodies around the current position, for `@name`
     std::optional<SyntaxError> m_error;
     const std::atomic<bool> *m_cancelFlag = nullptr;
     unsigned m_pollCountdown = 0;

@@ -150,6 +150,28 @@ void installObject(Vm &vm)
     }
     module.install();
     vm.setMethods(Value::Type::Object, std::move(methods));
+    // `struct.get(p, "y")`, `struct.set(p, "y", v)`, `struct.fields(p)`: a struct instance is
+    // an object (see the parser's classDeclaration).
+    ModuleBuilder structs(vm, QStringLiteral("struct"));
+    structs.function(QStringLiteral("get"), [](Vm &, std::vector<Value> &args, int line) {
+        expectArgs(args, 2, 2, QStringLiteral("struct.get"), line);
+        const Value *value = objectArg(args, 0, QStringLiteral("struct.get"), line)
+                                     .get(stringArg(args, 1, QStringLiteral("struct.get"), line));
+        return value ? *value : Value();
+    });
+    structs.function(QStringLiteral("set"), [](Vm &, std::vector<Value> &args, int line) {
+        expectArgs(args, 3, 3, QStringLiteral("struct.set"), line);
+        objectArg(args, 0, QStringLiteral("struct.set"), line).set(stringArg(args, 1, QStringLiteral("struct.set"), line), args[2]);
+        return args[2];
+    });
+    structs.function(QStringLiteral("fields"), [](Vm &vm, std::vector<Value> &args, int line) {
+        expectArgs(args, 1, 1, QStringLiteral("struct.fields"), line);
+        std::vector<Value> keys;
+        for (const QString &key : objectArg(args, 0, QStringLiteral("struct.fields"), line).keys())
+            keys.emplace_back(key);
+        return makeArray(vm, std::move(keys));
+    });
+    structs.install();
 }
 
 } // namespace havel::script::modules
