@@ -220,7 +220,10 @@ private:
 class Codegen
 {
 public:
-    Codegen(Vm &vm, bool library) : m_vm(vm), m_library(library) { }
+    Codegen(Vm &vm, bool library, QString modulePrefix)
+        : m_vm(vm), m_library(library), m_modulePrefix(std::move(modulePrefix))
+    {
+    }
 
     std::shared_ptr<FunctionProto> script(const Program &program)
     {
@@ -230,7 +233,9 @@ public:
         for (const StmtPtr &stmt : program.statements)
             globals.statement(*stmt, 0);
         for (const QString &name : globals.names()) {
-            m_vm.declareGlobal(name);
+            if (!m_modulePrefix.isEmpty())
+                m_moduleGlobals.insert(name);
+            m_vm.declareGlobal(globalName(name));
             m_scriptGlobals.insert(name);
         }
 
@@ -241,7 +246,15 @@ public:
         m_fs = &state;
         for (const StmtPtr &stmt : program.statements)
             statement(*stmt);
-        emitOp(Op::Null);
+        if (m_modulePrefix.isEmpty()) {
+            emitOp(Op::Null);
+        } else {
+            // A module's body ends by giving its exports: @moduleLoaded(prefix) collects them.
+            loadVariable(QStringLiteral("@moduleLoaded"));
+            emitConstant(m_modulePrefix);
+            emitOp(Op::Call);
+            emitU16(1);
+        }
         emitOp(Op::Return);
         state.proto->slotCount = std::max(state.proto->slotCount, int(state.locals.size()));
         return state.proto;
@@ -445,7 +458,7 @@ private:
     {
         if (globalOnly) {
             emitOp(Op::GetGlobal);
-            emitU32(std::size_t(m_vm.globalIndex(variable)));
+            emitU32(std::size_t(m_vm.globalIndex(globalName(variable))));
             return;
         }
         const int local = resolveLocal(m_fs, variable);
@@ -467,7 +480,7 @@ private:
             return;
         }
         emitOp(Op::GetGlobal);
-        emitU32(std::size_t(m_vm.globalIndex(variable)));
+        emitU32(std::size_t(m_vm.globalIndex(globalName(variable))));
     }
 
     //! Stores the value on top of the stack into @p variable, keeping it on the stack.
@@ -487,11 +500,13 @@ private:
             return;
         }
         if (m_fs->isScript) {
-            m_vm.declareGlobal(variable);
+            if (!m_modulePrefix.isEmpty())
+                m_moduleGlobals.insert(variable);
+            m_vm.declareGlobal(globalName(variable));
             m_scriptGlobals.insert(variable);
         }
         emitOp(append ? Op::AppendGlobal : Op::SetGlobal);
-        emitU32(std::size_t(m_vm.globalIndex(variable)));
+        emitU32(std::size_t(m_vm.globalIndex(globalName(variable))));
     }
 
     //! A compile-time error if @p variable names a `val`/`const` the code may see.
@@ -1419,8 +1434,17 @@ private:
         endScope(true);
     }
 
+    //! A module's globals live in the VM's table under PREFIX + name, so that each module has
+    //! its own; the built-ins it only reads keep their names.
+    QString globalName(const QString &variable) const
+    {
+        return m_moduleGlobals.contains(variable) ? m_modulePrefix + variable : variable;
+    }
+
     Vm &m_vm;
     const bool m_library;
+    const QString m_modulePrefix;
+    QSet<QString> m_moduleGlobals;
     //! The globals the script itself assigns. A function assigning one of these updates it;
     //! a function assigning a name that is only a built-in (`timer = nil`, `mode = 2`) makes
     //! a local instead, so the built-in module stays for the rest of the script.
@@ -1434,10 +1458,11 @@ private:
 } // namespace
 
 std::shared_ptr<const FunctionProto> Compiler::compile(const Program &program, Vm &vm,
-                                                       SyntaxError *error, bool library)
+                                                       SyntaxError *error, bool library,
+                                                       const QString &modulePrefix)
 {
     try {
-        Codegen codegen(vm, library);
+        Codegen codegen(vm, library, modulePrefix);
         return codegen.script(program);
     } catch (const CompileError &e) {
         if (error)

@@ -272,7 +272,9 @@ StmtPtr Parser::statement()
         }
         break;
     case TokenType::Identifier:
-        if (token.lexeme == QLatin1String("use") && peek(1).type == TokenType::Identifier)
+        if (token.lexeme == QLatin1String("use") && peek(1).line == token.line
+            && (peek(1).type == TokenType::Identifier || peek(1).type == TokenType::String
+                || (peek(1).type == TokenType::LeftBrace && peek(2).type == TokenType::Identifier)))
             return useStatement();
         if (token.lexeme == QLatin1String("when") && peek(1).line == token.line && startsOperand(peek(1))
             && peek(1).type != TokenType::LeftBrace) {
@@ -389,23 +391,76 @@ StmtPtr Parser::commandStatement()
 
 StmtPtr Parser::useStatement()
 {
-    // `use math` / `use format, regex`: the built-in modules are always there, so this only
-    // checks, when it runs, that each module exists (`@use`, a built-in scripts cannot name).
+    // `use math`, `use format, regex`: a built-in module, or else NAME.hv next to the script,
+    // bound to NAME. `use "lib/x.hv" as x` binds a file module; `use {a, b} from "file"` takes
+    // some of its exports. `@use(spec)` gives a function that loads the module (running a file
+    // module's body on first use) and returns it; see Interpreter::importModule.
     const Token &keyword = advance();
+    auto load = [this](int line, const QString &spec) {
+        auto literal = std::make_unique<LiteralExpr>(line);
+        literal->type = LiteralExpr::Type::String;
+        literal->stringValue = spec;
+        std::vector<ExprPtr> arguments;
+        arguments.push_back(std::move(literal));
+        auto call = std::make_unique<CallExpr>(line);
+        call->callee = internalCall(line, QStringLiteral("@use"), std::move(arguments));
+        return call;
+    };
+    auto bind = [](int line, const QString &name, ExprPtr value) {
+        auto assign = std::make_unique<AssignExpr>(line);
+        assign->target = std::make_unique<VariableExpr>(line, name);
+        assign->value = std::move(value);
+        auto stmt = std::make_unique<ExpressionStmt>(line);
+        stmt->expr = std::move(assign);
+        return stmt;
+    };
+    if (match({TokenType::LeftBrace})) {
+        auto destructure = std::make_unique<DestructureExpr>(keyword.line);
+        destructure->byKey = true;
+        do {
+            skipNewlines();
+            const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect a name to import."));
+            destructure->keys.append(name.lexeme);
+            if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("as")) {
+                advance();
+                destructure->targets.push_back(std::make_unique<VariableExpr>(
+                        name.line, consume(TokenType::Identifier, QStringLiteral("Expect a name after 'as'.")).lexeme));
+            } else {
+                destructure->targets.push_back(std::make_unique<VariableExpr>(name.line, name.lexeme));
+            }
+            skipNewlines();
+        } while (match({TokenType::Comma}));
+        consume(TokenType::RightBrace, QStringLiteral("Expect '}' after the imported names."));
+        if (!(check(TokenType::Identifier) && peek().lexeme == QLatin1String("from")))
+            errorAt(peek(), QStringLiteral("Expect 'from' after the imported names."));
+        advance();
+        const Token &file = consume(TokenType::String, QStringLiteral("Expect a module path after 'from'."));
+        destructure->value = load(file.line, file.text);
+        auto stmt = std::make_unique<ExpressionStmt>(keyword.line);
+        stmt->expr = std::move(destructure);
+        endStatement();
+        return stmt;
+    }
     auto stmt = std::make_unique<BlockStmt>(keyword.line);
     do {
+        if (check(TokenType::String)) {
+            const Token file = advance();
+            QString name = file.text.section(u'/', -1);
+            if (name.endsWith(QLatin1String(".hv")))
+                name.chop(3);
+            if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("as")) {
+                advance();
+                name = consume(TokenType::Identifier, QStringLiteral("Expect a name after 'as'.")).lexeme;
+            }
+            stmt->statements.push_back(bind(file.line, name, load(file.line, file.text)));
+            continue;
+        }
         const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect module name after 'use'."));
-        auto call = std::make_unique<CallExpr>(name.line);
-        call->callee = std::make_unique<VariableExpr>(name.line, QStringLiteral("@use"));
-        auto literal = std::make_unique<LiteralExpr>(name.line);
-        literal->type = LiteralExpr::Type::String;
-        literal->stringValue = name.lexeme;
-        call->arguments.push_back(std::move(literal));
-        auto expr = std::make_unique<ExpressionStmt>(name.line);
-        expr->expr = std::move(call);
-        stmt->statements.push_back(std::move(expr));
+        // `use format` is the fmt module, under its own name.
+        stmt->statements.push_back(bind(name.line, name.lexeme, load(name.line, name.lexeme)));
     } while (match({TokenType::Comma}));
     endStatement();
+    // A top-level block's assignments make globals, as the statements would on their own.
     return stmt;
 }
 

@@ -22,7 +22,9 @@
 #include <value.h>
 #include <vmhost.h>
 
+#include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QStringList>
 
 #include <atomic>
 #include <functional>
@@ -58,6 +60,9 @@ public:
 
     //! The script's file name, used in timer labels ("demo.hv:12").
     void setScriptName(const QString &name) { m_scriptName = name; }
+    //! Where `use NAME` and `use {a} from "file"` look for NAME.hv / file (default: the working
+    //! directory, which is the script's own when havel runs it from there).
+    void setModuleDirectory(const QString &directory) { m_moduleDirectory = directory; }
     const QString &scriptName() const override { return m_scriptName; }
     //! Havel's own rule: stop pending timers when the script body ends.
     void setExitWhenDone(bool on);
@@ -134,6 +139,10 @@ private:
     void teardown();
     //! Compiles the runtime's Havel-written methods (src/runtime/prelude.cpp) into the VM.
     void installPrelude();
+    //! `use SPEC`: a function giving a built-in module, or the body of the file module SPEC
+    //! (compiled on first use; its body returns its exports), or its exports once loaded.
+    Value importModule(const QString &spec, int line);
+    Value moduleLoaded(const QString &prefix);
     bool hasWork() const;
 
     struct Waiter
@@ -151,6 +160,15 @@ private:
     std::vector<Waiter> m_waiters;
     std::weak_ptr<Fiber> m_body; //!< the script body's fiber, while it runs
     QString m_scriptName = QStringLiteral("<script>");
+    QString m_moduleDirectory;
+    struct Module
+    {
+        bool loaded = false; //!< its body has run; else it is running (a cycle if used again)
+        Value exports;
+    };
+    QHash<QString, Module> m_modules;  //!< by canonical path
+    QStringList m_loadingModules;      //!< the chain of modules whose bodies are running
+    QStringList m_builtinModules;      //!< the names `use NAME` finds without a file
     QString m_mode = QStringLiteral("default");
     Output m_out;
     Output m_err;

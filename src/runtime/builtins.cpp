@@ -360,14 +360,15 @@ void Builtins::install(Vm &vm)
         return Value(std::make_shared<Array>(&vm.heap(), std::move(pairs)));
     });
 
-    // `use NAME` (the parser's `@use("NAME")`): Havel's built-in modules are globals here
-    // already; `use format` names the module `fmt`. An unknown name is a runtime error.
+    // `use NAME` (the parser's `@use("NAME")()`): a function giving the built-in module (`use
+    // format` is fmt). The interpreter replaces this with one that also loads file modules.
     define(QStringLiteral("@use"), [](Vm &vm, std::vector<Value> &args, int line) {
         const QString name = args.size() == 1 ? vm.toText(args.front()) : QString();
         const QString global = name == QLatin1String("format") ? QStringLiteral("fmt") : name;
         if (!vm.isDeclaredGlobal(global))
             fail(line, QStringLiteral("use: unknown module '%1'").arg(name));
-        return Value();
+        const Value module = vm.global(global);
+        return Value(native(QStringLiteral("use"), [module](Vm &, std::vector<Value> &, int) { return module; }));
     });
 
     // Havel's library (issue 11), one module per file.

@@ -68,6 +68,7 @@ public:
     bool isDeclaredGlobal(const QString &name) const;
     void defineGlobal(const QString &name, Value value);
     const QString &globalName(int index) const { return m_globalNames.at(index); }
+    int globalCount() const { return int(m_globals.size()); }
     //! The value of global @p name (undefined if it has none).
     Value global(const QString &name) { return m_globals[std::size_t(globalIndex(name))]; }
     //! Sets every global to undefined and drops the script methods (teardown).
