@@ -335,6 +335,16 @@ void Interpreter::timersChanged()
         } else if (m_waiters[i].done()) {
             const Waiter waiter = std::move(m_waiters[i]);
             m_waiters.erase(m_waiters.begin() + std::ptrdiff_t(i));
+            const QString error = waiter.error ? waiter.error() : QString();
+            if (const auto fiber = waiter.fiber.lock(); fiber && !error.isEmpty()) {
+                // Raised where the fiber waits, as a throw of the message: catch (e) gets it.
+                RuntimeError raised;
+                raised.line = Vm::lineOf(*fiber);
+                raised.message = error;
+                raised.thrown = Value(error);
+                raised.isThrow = true;
+                fiber->pendingError = std::move(raised);
+            }
             m_vm->wakeWith({waiter.fiber, waiter.token}, waiter.value ? waiter.value() : Value());
         } else {
             ++i;
@@ -380,13 +390,14 @@ quint64 Interpreter::currentTimerId() const
     return fiber ? fiber->timerId : 0;
 }
 
-void Interpreter::parkUntil(std::function<bool()> done, std::function<Value()> value)
+void Interpreter::parkUntil(std::function<bool()> done, std::function<Value()> value,
+                            std::function<QString()> error)
 {
     if (done())
         return;
     const std::weak_ptr<Fiber> fiber = m_vm->currentFiberRef();
     const quint64 token = m_vm->parkCurrent();
-    m_waiters.push_back({fiber, token, std::move(done), std::move(value)});
+    m_waiters.push_back({fiber, token, std::move(done), std::move(value), std::move(error)});
 }
 
 Value Interpreter::awaitTimer(quint64 id, int line)

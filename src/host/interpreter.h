@@ -126,7 +126,8 @@ private:
     // EngineSeam
     void runCallback(quint64 timerId, const Value &callable, CallbackDone done) override;
     quint64 currentTimerId() const override;
-    void parkUntil(std::function<bool()> done, std::function<Value()> value) override;
+    void parkUntil(std::function<bool()> done, std::function<Value()> value,
+                   std::function<QString()> error) override;
     Value awaitTimer(quint64 id, int line) override;
     void tasksChanged() override;
     void timersChanged() override;
@@ -151,6 +152,7 @@ private:
         quint64 token;
         std::function<bool()> done;
         std::function<Value()> value;
+        std::function<QString()> error;
     };
 
     TimerManager *const m_timerManager;

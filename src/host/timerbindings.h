@@ -123,6 +123,8 @@ private:
     int m_keepAlive = 0; //!< entries with keepsAlive()
     //! Callback results kept for `await`, for the timers some fiber awaits (only those).
     std::unordered_map<quint64, Value> m_results;
+    //! The error of an awaited timer's last callback, raised in the awaiting fiber.
+    std::unordered_map<quint64, QString> m_resultErrors;
 };
 
 } // namespace havel::script
