@@ -238,6 +238,7 @@ struct Stmt
     enum class Kind {
         Expression, Let, Block, If, While, Loop, ForIn, ForC, Break, Continue, Return, Try,
         Throw, Function,
+        Defer, // only while parsing: the parser turns it into a try/finally
     };
     Stmt(Kind kind, int line) : kind(kind), line(line) { }
     virtual ~Stmt() = default;
@@ -326,6 +327,14 @@ struct ThrowStmt : Stmt
 {
     explicit ThrowStmt(int line) : Stmt(Kind::Throw, line) { }
     ExprPtr value;
+};
+
+//! `defer stmt`: runs when the enclosing block ends, however it ends (the parser makes the
+//! rest of the block a try whose finally is the deferred statement).
+struct DeferStmt : Stmt
+{
+    explicit DeferStmt(int line) : Stmt(Kind::Defer, line) { }
+    StmtPtr body;
 };
 
 struct FunctionStmt : Stmt

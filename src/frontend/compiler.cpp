@@ -90,6 +90,7 @@ public:
             break;
         case Stmt::Kind::Break:
         case Stmt::Kind::Continue:
+        case Stmt::Kind::Defer: // never reaches the compiler (see DeferStmt)
             break;
         }
     }
@@ -675,6 +676,8 @@ private:
         case Stmt::Kind::Try:
             tryStatement(static_cast<const TryStmt &>(stmt));
             return;
+        case Stmt::Kind::Defer:
+            error(stmt.line, QStringLiteral("'defer' outside a block."));
         }
     }
 

@@ -113,6 +113,7 @@ std::unique_ptr<Program> Parser::parseProgram()
                 break;
             program->statements.push_back(declaration());
         }
+        wrapDefers(program->statements);
     } catch (const Abort &) {
         return nullptr;
     }
@@ -309,6 +310,13 @@ StmtPtr Parser::statement()
         if ((token.lexeme == QLatin1String("class") || token.lexeme == QLatin1String("struct"))
             && peek(1).type == TokenType::Identifier && peek(2).type == TokenType::LeftBrace)
             return classDeclaration(token.lexeme == QLatin1String("struct"));
+        if (token.lexeme == QLatin1String("defer") && peek(1).line == token.line
+            && (startsOperand(peek(1)) || peek(1).type == TokenType::LeftBrace)) {
+            advance();
+            auto stmt = std::make_unique<DeferStmt>(token.line);
+            stmt->body = check(TokenType::LeftBrace) ? block() : declaration();
+            return stmt;
+        }
         if (token.lexeme == QLatin1String("do") && peek(1).type == TokenType::LeftBrace) {
             // `do { ... } while c`: the body runs once before the condition is first tested.
             advance();
@@ -648,6 +656,7 @@ std::vector<StmtPtr> Parser::colonBody(const Token &colon)
     }
     if (statements.empty())
         errorAt(peek(), QStringLiteral("Expect an indented block after ':'."));
+    wrapDefers(statements);
     return statements;
 }
 
@@ -676,7 +685,27 @@ std::vector<StmtPtr> Parser::blockBody()
         statements.push_back(declaration());
     }
     consume(TokenType::RightBrace, QStringLiteral("Expect '}' after block."));
+    wrapDefers(statements);
     return statements;
+}
+
+void Parser::wrapDefers(std::vector<StmtPtr> &statements)
+{
+    // From the last defer back: `a; defer d1; b; defer d2; c` becomes
+    // `a; try { b; try { c } finally { d2 } } finally { d1 }`, so defers run last-first.
+    for (std::size_t i = statements.size(); i-- > 0;) {
+        if (statements[i]->kind != Stmt::Kind::Defer)
+            continue;
+        auto &defer = static_cast<DeferStmt &>(*statements[i]);
+        auto tryStmt = std::make_unique<TryStmt>(defer.line);
+        auto body = std::make_unique<BlockStmt>(defer.line);
+        for (std::size_t j = i + 1; j < statements.size(); ++j)
+            body->statements.push_back(std::move(statements[j]));
+        tryStmt->body = std::move(body);
+        tryStmt->finallyBody = std::move(defer.body);
+        statements.resize(i);
+        statements.push_back(std::move(tryStmt));
+    }
 }
 
 void Parser::endStatement()

@@ -73,6 +73,8 @@ private:
     std::vector<StmtPtr> colonBody(const Token &colon);
     void skipType();
     std::vector<StmtPtr> blockBody();
+    //! Makes the statements after each `defer` a try whose finally is the deferred statement.
+    static void wrapDefers(std::vector<StmtPtr> &statements);
     void endStatement();
 
     ExprPtr expression();
