@@ -1025,12 +1025,7 @@ private:
         case Expr::Kind::Call: {
             const auto &call = static_cast<const CallExpr &>(expr);
             if (hasSpread(call.arguments)) {
-                // f(a, ...xs): @apply(f, [a, ...xs]); a method is taken as a bound value.
-                loadVariable(QStringLiteral("@apply"));
-                expression(*call.callee);
-                spreadList(call.arguments);
-                emitOp(Op::Call);
-                emitU16(2);
+                spreadCall(call);
                 return;
             }
             if (call.callee->kind == Expr::Kind::Member) {
@@ -1144,7 +1139,7 @@ private:
             emitOp(Op::Await);
             return;
         case Expr::Kind::Spread:
-            error(expr.line, QStringLiteral("'...' only goes in an array, an object or a call's arguments."));
+            misplacedSpread(expr.line);
         case Expr::Kind::Destructure:
             destructure(static_cast<const DestructureExpr &>(expr));
             return;
@@ -1297,9 +1292,27 @@ private:
                            [](const ExprPtr &e) { return e && e->kind == Expr::Kind::Spread; });
     }
 
+    // The forms below are compiled out of line: expression() recurses as deep as the tree (a
+    // 10,000-link chain), so its frame must stay small (ASan's frames are several times larger).
+
+    //! f(a, ...xs): @apply(f, [a, ...xs]); a method is taken as a bound value.
+    [[noreturn, gnu::noinline]] void misplacedSpread(int line)
+    {
+        error(line, QStringLiteral("'...' only goes in an array, an object or a call's arguments."));
+    }
+
+    [[gnu::noinline]] void spreadCall(const CallExpr &call)
+    {
+        loadVariable(QStringLiteral("@apply"));
+        expression(*call.callee);
+        spreadList(call.arguments);
+        emitOp(Op::Call);
+        emitU16(2);
+    }
+
     //! [a, ...xs, b] as `@spread([a], xs, [b])`: runs of plain items become arrays, and
     //! @spread joins the pieces (arrays, strings' characters, objects' keys).
-    void spreadList(const std::vector<ExprPtr> &items)
+    [[gnu::noinline]] void spreadList(const std::vector<ExprPtr> &items)
     {
         loadVariable(QStringLiteral("@spread"));
         std::size_t pieces = 0;
@@ -1328,7 +1341,7 @@ private:
     }
 
     //! {a: 1, ...o, b: 2} as `@merge({a: 1}, o, {b: 2})`.
-    void spreadObject(const ObjectExpr &object)
+    [[gnu::noinline]] void spreadObject(const ObjectExpr &object)
     {
         loadVariable(QStringLiteral("@merge"));
         std::size_t pieces = 0;
@@ -1360,7 +1373,7 @@ private:
     }
 
     //! The value stays on the stack (the expression's result); each target takes its part.
-    void destructure(const DestructureExpr &expr)
+    [[gnu::noinline]] void destructure(const DestructureExpr &expr)
     {
         const bool topLevel = m_fs->isScript && m_fs->scopeDepth == 0;
         expression(*expr.value);
