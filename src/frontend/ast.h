@@ -25,6 +25,8 @@ struct Expr
         Literal, Interpolation, Variable, Assign, Unary, Binary, Logical, Ternary, Call,
         Member, Index, Array, Object, Function, Postfix, TimerBlock, AtStop,
         Go, Send, Receive, Yield, Await,
+        // Havel compatibility (issue 11).
+        Spread, Destructure,
     };
     Expr(Kind kind, int line) : kind(kind), line(line) { }
     virtual ~Expr() = default;
@@ -60,6 +62,7 @@ struct VariableExpr : Expr
 {
     VariableExpr(int line, QString name) : Expr(Kind::Variable, line), name(std::move(name)) { }
     QString name;
+    bool global = false; //!< `::name`: the script's global, whatever a local of that name hides
 };
 
 //! `target = value` and the compound forms; target is a Variable, Member or Index.
@@ -135,6 +138,9 @@ struct FunctionDecl
 {
     QString name; //!< empty for anonymous functions and arrows
     QStringList params;
+    //! One per parameter, null where it has no default (`fn f(a, b = 10)`).
+    std::vector<ExprPtr> defaults;
+    bool variadic = false; //!< the last parameter is `...rest`: an array of the extra arguments
     std::vector<StmtPtr> body;
     ExprPtr expressionBody; //!< set for `(a) => expr`
     int line = 0;
@@ -207,11 +213,32 @@ struct AwaitExpr : Expr
     ExprPtr value;
 };
 
+//! `...value` in an array literal, an object literal or a call's arguments.
+struct SpreadExpr : Expr
+{
+    explicit SpreadExpr(int line) : Expr(Kind::Spread, line) { }
+    ExprPtr value;
+};
+
+//! `[a, b, rest...] = v`, `(a, b) = v`, `{x, y: b, ...rest} = v`: each target gets an item
+//! (by position) or a member (by key); the expression's value is v.
+struct DestructureExpr : Expr
+{
+    explicit DestructureExpr(int line) : Expr(Kind::Destructure, line) { }
+    bool byKey = false;          //!< the object form
+    std::vector<ExprPtr> targets; //!< assignable expressions; null skips a position (`_`)
+    QStringList keys;            //!< the object form: the key of each target
+    ExprPtr rest;                //!< the target of the rest, or null
+    ExprPtr value;
+    bool constant = false;       //!< `val`/`const`: the names may not be assigned again
+};
+
 struct Stmt
 {
     enum class Kind {
         Expression, Let, Block, If, While, Loop, ForIn, ForC, Break, Continue, Return, Try,
         Throw, Function,
+        Defer, // only while parsing: the parser turns it into a try/finally
     };
     Stmt(Kind kind, int line) : kind(kind), line(line) { }
     virtual ~Stmt() = default;
@@ -230,6 +257,7 @@ struct LetStmt : Stmt
     explicit LetStmt(int line) : Stmt(Kind::Let, line) { }
     QString name;
     ExprPtr initializer; //!< may be null: the variable starts as null
+    bool constant = false; //!< `val`/`const`: assigning it again is a compile-time error
 };
 
 struct BlockStmt : Stmt
@@ -258,6 +286,7 @@ struct WhileStmt : Stmt
 {
     explicit WhileStmt(int line, Kind kind = Kind::While) : Stmt(kind, line) { }
     ExprPtr condition; //!< null for `loop { }`
+    bool doWhile = false; //!< `do { } while c`: the body runs before the first test
     StmtPtr body;
 };
 
@@ -298,6 +327,14 @@ struct ThrowStmt : Stmt
 {
     explicit ThrowStmt(int line) : Stmt(Kind::Throw, line) { }
     ExprPtr value;
+};
+
+//! `defer stmt`: runs when the enclosing block ends, however it ends (the parser makes the
+//! rest of the block a try whose finally is the deferred statement).
+struct DeferStmt : Stmt
+{
+    explicit DeferStmt(int line) : Stmt(Kind::Defer, line) { }
+    StmtPtr body;
 };
 
 struct FunctionStmt : Stmt

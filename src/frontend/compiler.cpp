@@ -4,6 +4,8 @@
 
 #include <QtCore/QSet>
 
+#include <algorithm>
+
 namespace havel::script {
 
 namespace {
@@ -88,6 +90,7 @@ public:
             break;
         case Stmt::Kind::Break:
         case Stmt::Kind::Continue:
+        case Stmt::Kind::Defer: // never reaches the compiler (see DeferStmt)
             break;
         }
     }
@@ -108,8 +111,11 @@ public:
             switch (e->kind) {
             case Expr::Kind::Assign: {
                 const auto &assign = static_cast<const AssignExpr &>(*e);
-                if (assign.op == TokenType::Equal && assign.target->kind == Expr::Kind::Variable)
-                    add(static_cast<const VariableExpr &>(*assign.target).name);
+                if (assign.op == TokenType::Equal && assign.target->kind == Expr::Kind::Variable) {
+                    const auto &variable = static_cast<const VariableExpr &>(*assign.target);
+                    if (!variable.global || m_topLevel) // `::x = v` in a function: never a local
+                        add(variable.name);
+                }
                 else
                     push(assign.target);
                 push(assign.value);
@@ -171,6 +177,18 @@ public:
                 push(static_cast<const YieldExpr &>(*e).value);
                 break;
             case Expr::Kind::Await: push(static_cast<const AwaitExpr &>(*e).value); break;
+            case Expr::Kind::Spread: push(static_cast<const SpreadExpr &>(*e).value); break;
+            case Expr::Kind::Destructure: {
+                const auto &destructure = static_cast<const DestructureExpr &>(*e);
+                for (const ExprPtr &target : destructure.targets) {
+                    if (target)
+                        add(static_cast<const VariableExpr &>(*target).name);
+                }
+                if (destructure.rest)
+                    add(static_cast<const VariableExpr &>(*destructure.rest).name);
+                push(destructure.value);
+                break;
+            }
             case Expr::Kind::Literal:
             case Expr::Kind::Variable:
             case Expr::Kind::Function:
@@ -203,7 +221,10 @@ private:
 class Codegen
 {
 public:
-    explicit Codegen(Vm &vm) : m_vm(vm) { }
+    Codegen(Vm &vm, bool library, QString modulePrefix)
+        : m_vm(vm), m_library(library), m_modulePrefix(std::move(modulePrefix))
+    {
+    }
 
     std::shared_ptr<FunctionProto> script(const Program &program)
     {
@@ -213,7 +234,9 @@ public:
         for (const StmtPtr &stmt : program.statements)
             globals.statement(*stmt, 0);
         for (const QString &name : globals.names()) {
-            m_vm.declareGlobal(name);
+            if (!m_modulePrefix.isEmpty())
+                m_moduleGlobals.insert(name);
+            m_vm.declareGlobal(globalName(name));
             m_scriptGlobals.insert(name);
         }
 
@@ -224,7 +247,15 @@ public:
         m_fs = &state;
         for (const StmtPtr &stmt : program.statements)
             statement(*stmt);
-        emitOp(Op::Null);
+        if (m_modulePrefix.isEmpty()) {
+            emitOp(Op::Null);
+        } else {
+            // A module's body ends by giving its exports: @moduleLoaded(prefix) collects them.
+            loadVariable(QStringLiteral("@moduleLoaded"));
+            emitConstant(m_modulePrefix);
+            emitOp(Op::Call);
+            emitU16(1);
+        }
         emitOp(Op::Return);
         state.proto->slotCount = std::max(state.proto->slotCount, int(state.locals.size()));
         return state.proto;
@@ -237,6 +268,7 @@ private:
         int depth = 0;
         bool captured = false;
         bool implicit = false; //!< made by a bare assignment: may be read before it is set
+        bool constant = false; //!< `val`/`const`: assigning it again is a compile-time error
     };
     //! A way out of a try block that a jump or return must honour.
     struct TryEntry
@@ -423,8 +455,13 @@ private:
         return false;
     }
 
-    void loadVariable(const QString &variable)
+    void loadVariable(const QString &variable, bool globalOnly = false)
     {
+        if (globalOnly) {
+            emitOp(Op::GetGlobal);
+            emitU32(std::size_t(m_vm.globalIndex(globalName(variable))));
+            return;
+        }
         const int local = resolveLocal(m_fs, variable);
         if (local >= 0) {
             if (m_fs->locals[std::size_t(local)].implicit) {
@@ -444,31 +481,52 @@ private:
             return;
         }
         emitOp(Op::GetGlobal);
-        emitU32(std::size_t(m_vm.globalIndex(variable)));
+        emitU32(std::size_t(m_vm.globalIndex(globalName(variable))));
     }
 
     //! Stores the value on top of the stack into @p variable, keeping it on the stack.
     //! With @p append, `variable += top` instead.
-    void storeVariable(const QString &variable, bool append = false)
+    void storeVariable(const QString &variable, bool append = false, bool globalOnly = false)
     {
-        const int local = resolveLocal(m_fs, variable);
+        const int local = globalOnly ? -1 : resolveLocal(m_fs, variable);
         if (local >= 0) {
             emitOp(append ? Op::AppendLocal : Op::SetLocal);
             emitU16(std::size_t(local));
             return;
         }
-        const int upvalue = resolveUpvalue(m_fs, variable);
+        const int upvalue = globalOnly ? -1 : resolveUpvalue(m_fs, variable);
         if (upvalue >= 0) {
             emitOp(append ? Op::AppendUpvalue : Op::SetUpvalue);
             emitU16(std::size_t(upvalue));
             return;
         }
         if (m_fs->isScript) {
-            m_vm.declareGlobal(variable);
+            if (!m_modulePrefix.isEmpty())
+                m_moduleGlobals.insert(variable);
+            m_vm.declareGlobal(globalName(variable));
             m_scriptGlobals.insert(variable);
         }
         emitOp(append ? Op::AppendGlobal : Op::SetGlobal);
-        emitU32(std::size_t(m_vm.globalIndex(variable)));
+        emitU32(std::size_t(m_vm.globalIndex(globalName(variable))));
+    }
+
+    //! A compile-time error if @p variable names a `val`/`const` the code may see.
+    void checkMutable(const QString &variable, bool globalOnly, int line)
+    {
+        bool constant = false;
+        bool found = false;
+        for (const FunctionState *fs = m_fs; fs && !globalOnly; fs = fs->enclosing) {
+            const int local = resolveLocal(fs, variable);
+            if (local >= 0) {
+                constant = fs->locals[std::size_t(local)].constant;
+                found = true;
+                break;
+            }
+        }
+        if (!found)
+            constant = m_constGlobals.contains(variable);
+        if (constant)
+            error(line, QStringLiteral("Cannot assign to '%1': it is a val (immutable).").arg(variable));
     }
 
     // --- statements ---
@@ -488,10 +546,15 @@ private:
             else
                 emitOp(Op::Null);
             if (m_fs->isScript && m_fs->scopeDepth == 0) {
+                if (let.constant)
+                    m_constGlobals.insert(let.name);
+                else
+                    checkMutable(let.name, true, stmt.line);
                 storeVariable(let.name);
                 emitOp(Op::Pop);
             } else {
                 declareLocal(let.name);
+                m_fs->locals.back().constant = let.constant;
             }
             return;
         }
@@ -531,6 +594,10 @@ private:
         case Stmt::Kind::While:
         case Stmt::Kind::Loop: {
             const auto &loop = static_cast<const WhileStmt &>(stmt);
+            if (loop.doWhile) {
+                doWhile(loop);
+                return;
+            }
             const std::size_t start = here();
             std::size_t exitJump = 0;
             if (loop.condition) {
@@ -570,6 +637,22 @@ private:
         }
         case Stmt::Kind::Return: {
             const auto &ret = static_cast<const ReturnStmt &>(stmt);
+            // `return f(x)` in a function, outside try: the call reuses this frame, so that
+            // tail recursion runs in constant stack (Havel's tco_* scripts go 50,000 deep).
+            if (ret.value && ret.value->kind == Expr::Kind::Call && !m_fs->isScript && m_fs->tries.empty()
+                && !m_fs->proto->isGenerator) {
+                const auto &call = static_cast<const CallExpr &>(*ret.value);
+                if (call.callee->kind != Expr::Kind::Member && !hasSpread(call.arguments)) {
+                    LineScope lineScope(m_line, call.line);
+                    expression(*call.callee);
+                    for (const ExprPtr &argument : call.arguments)
+                        expression(*argument);
+                    emitOp(Op::TailCall);
+                    emitU16(call.arguments.size());
+                    emitOp(Op::Return);
+                    return;
+                }
+            }
             if (ret.value)
                 expression(*ret.value);
             else
@@ -593,6 +676,8 @@ private:
         case Stmt::Kind::Try:
             tryStatement(static_cast<const TryStmt &>(stmt));
             return;
+        case Stmt::Kind::Defer:
+            error(stmt.line, QStringLiteral("'defer' outside a block."));
         }
     }
 
@@ -671,6 +756,23 @@ private:
         patchHere(exitJump);
         popLoop(here());
         endScope();
+    }
+
+    void doWhile(const WhileStmt &loop)
+    {
+        const std::size_t start = here();
+        pushLoop(-1);
+        scopedStatement(*loop.body);
+        for (const std::size_t at : m_fs->loops.back().continues)
+            patchHere(at);
+        {
+            LineScope lineScope(m_line, loop.condition->line);
+            expression(*loop.condition);
+        }
+        const std::size_t exitJump = emitJump(Op::JumpIfFalse);
+        emitLoop(start);
+        patchHere(exitJump);
+        popLoop(here());
     }
 
     void forC(const ForCStmt &stmt)
@@ -774,6 +876,8 @@ private:
         state.proto = std::make_shared<FunctionProto>();
         state.proto->name = decl.name;
         state.proto->params = decl.params;
+        state.proto->variadic = decl.variadic;
+        state.proto->library = m_library;
         state.proto->line = decl.line;
         state.scopeDepth = 1;
         state.locals.push_back({QString(), 0});
@@ -794,6 +898,20 @@ private:
         if (decl.expressionBody)
             assigned.expression(decl.expressionBody.get());
         state.proto->isGenerator = assigned.sawYield();
+        // Defaults: a parameter left out (or passed null) gets its default, evaluated at the
+        // call, in order, so a default may use the parameters before it.
+        for (std::size_t i = 0; i < decl.defaults.size(); ++i) {
+            if (!decl.defaults[i])
+                continue;
+            emitOp(Op::GetLocal);
+            emitU16(i + 1);
+            const std::size_t skip = emitJump(Op::JumpIfNotNullKeep);
+            expression(*decl.defaults[i]);
+            emitOp(Op::SetLocal);
+            emitU16(i + 1);
+            patchHere(skip);
+            emitOp(Op::Pop);
+        }
         for (const QString &local : assigned.names()) {
             if (resolveLocal(&state, local) >= 0 || visibleFrom(state.enclosing, local)
                 || m_scriptGlobals.contains(local))
@@ -858,9 +976,11 @@ private:
             emitU32(interpolation.parts.size());
             return;
         }
-        case Expr::Kind::Variable:
-            loadVariable(static_cast<const VariableExpr &>(expr).name);
+        case Expr::Kind::Variable: {
+            const auto &variable = static_cast<const VariableExpr &>(expr);
+            loadVariable(variable.name, variable.global);
             return;
+        }
         case Expr::Kind::Assign:
             assign(static_cast<const AssignExpr &>(expr));
             return;
@@ -904,6 +1024,10 @@ private:
         }
         case Expr::Kind::Call: {
             const auto &call = static_cast<const CallExpr &>(expr);
+            if (hasSpread(call.arguments)) {
+                spreadCall(call);
+                return;
+            }
             if (call.callee->kind == Expr::Kind::Member) {
                 // receiver.method(args): dispatch without making a bound method first.
                 const auto &member = static_cast<const MemberExpr &>(*call.callee);
@@ -938,6 +1062,10 @@ private:
         }
         case Expr::Kind::Array: {
             const auto &array = static_cast<const ArrayExpr &>(expr);
+            if (hasSpread(array.elements)) {
+                spreadList(array.elements);
+                return;
+            }
             for (const ExprPtr &element : array.elements)
                 expression(*element);
             emitOp(Op::Array);
@@ -946,6 +1074,10 @@ private:
         }
         case Expr::Kind::Object: {
             const auto &object = static_cast<const ObjectExpr &>(expr);
+            if (hasSpread(object.values)) {
+                spreadObject(object);
+                return;
+            }
             for (const ExprPtr &value : object.values)
                 expression(*value);
             const std::size_t firstName = std::size_t(chunk().names.size());
@@ -1006,6 +1138,11 @@ private:
             expression(*static_cast<const AwaitExpr &>(expr).value);
             emitOp(Op::Await);
             return;
+        case Expr::Kind::Spread:
+            misplacedSpread(expr.line);
+        case Expr::Kind::Destructure:
+            destructure(static_cast<const DestructureExpr &>(expr));
+            return;
         case Expr::Kind::AtStop: {
             const QString timer = QStringLiteral("@timer");
             if (resolveLocal(m_fs, timer) >= 0 || visibleFrom(m_fs->enclosing, timer))
@@ -1060,18 +1197,20 @@ private:
         const bool plain = expr.op == TokenType::Equal;
         switch (expr.target->kind) {
         case Expr::Kind::Variable: {
-            const QString &variable = static_cast<const VariableExpr &>(*expr.target).name;
+            const auto &target = static_cast<const VariableExpr &>(*expr.target);
+            const QString &variable = target.name;
+            checkMutable(variable, target.global, expr.line);
             if (plain) {
                 expression(*expr.value);
-                storeVariable(variable);
+                storeVariable(variable, false, target.global);
             } else if (expr.op == TokenType::PlusEqual) {
                 expression(*expr.value);
-                storeVariable(variable, true);
+                storeVariable(variable, true, target.global);
             } else {
-                loadVariable(variable);
+                loadVariable(variable, target.global);
                 expression(*expr.value);
                 binaryOp(expr.op, true);
-                storeVariable(variable);
+                storeVariable(variable, false, target.global);
             }
             return;
         }
@@ -1115,12 +1254,14 @@ private:
         const bool increment = expr.op == TokenType::PlusPlus;
         switch (expr.target->kind) {
         case Expr::Kind::Variable: {
-            const QString &variable = static_cast<const VariableExpr &>(*expr.target).name;
-            loadVariable(variable);
+            const auto &target = static_cast<const VariableExpr &>(*expr.target);
+            const QString &variable = target.name;
+            checkMutable(variable, target.global, expr.line);
+            loadVariable(variable, target.global);
             emitOp(Op::Dup);
             emitOp(Op::IncDec);
             emitByte(increment);
-            storeVariable(variable);
+            storeVariable(variable, false, target.global);
             emitOp(Op::Pop);
             return;
         }
@@ -1145,6 +1286,154 @@ private:
         }
     }
 
+    static bool hasSpread(const std::vector<ExprPtr> &items)
+    {
+        return std::any_of(items.begin(), items.end(),
+                           [](const ExprPtr &e) { return e && e->kind == Expr::Kind::Spread; });
+    }
+
+    // The forms below are compiled out of line: expression() recurses as deep as the tree (a
+    // 10,000-link chain), so its frame must stay small (ASan's frames are several times larger).
+
+    //! f(a, ...xs): @apply(f, [a, ...xs]); a method is taken as a bound value.
+    [[noreturn, gnu::noinline]] void misplacedSpread(int line)
+    {
+        error(line, QStringLiteral("'...' only goes in an array, an object or a call's arguments."));
+    }
+
+    [[gnu::noinline]] void spreadCall(const CallExpr &call)
+    {
+        loadVariable(QStringLiteral("@apply"));
+        expression(*call.callee);
+        spreadList(call.arguments);
+        emitOp(Op::Call);
+        emitU16(2);
+    }
+
+    //! [a, ...xs, b] as `@spread([a], xs, [b])`: runs of plain items become arrays, and
+    //! @spread joins the pieces (arrays, strings' characters, objects' keys).
+    [[gnu::noinline]] void spreadList(const std::vector<ExprPtr> &items)
+    {
+        loadVariable(QStringLiteral("@spread"));
+        std::size_t pieces = 0;
+        std::size_t run = 0;
+        auto endRun = [&] {
+            if (run == 0)
+                return;
+            emitOp(Op::Array);
+            emitU32(run);
+            run = 0;
+            ++pieces;
+        };
+        for (const ExprPtr &item : items) {
+            if (item->kind == Expr::Kind::Spread) {
+                endRun();
+                expression(*static_cast<const SpreadExpr &>(*item).value);
+                ++pieces;
+            } else {
+                expression(*item);
+                ++run;
+            }
+        }
+        endRun();
+        emitOp(Op::Call);
+        emitU16(pieces);
+    }
+
+    //! {a: 1, ...o, b: 2} as `@merge({a: 1}, o, {b: 2})`.
+    [[gnu::noinline]] void spreadObject(const ObjectExpr &object)
+    {
+        loadVariable(QStringLiteral("@merge"));
+        std::size_t pieces = 0;
+        QStringList run;
+        auto endRun = [&] {
+            if (run.isEmpty())
+                return;
+            const std::size_t firstName = std::size_t(chunk().names.size());
+            chunk().names.append(run);
+            emitOp(Op::Object);
+            emitU32(run.size());
+            emitU32(firstName);
+            run.clear();
+            ++pieces;
+        };
+        for (std::size_t i = 0; i < object.values.size(); ++i) {
+            if (object.values[i]->kind == Expr::Kind::Spread) {
+                endRun();
+                expression(*static_cast<const SpreadExpr &>(*object.values[i]).value);
+                ++pieces;
+            } else {
+                expression(*object.values[i]);
+                run.append(object.keys.at(qsizetype(i)));
+            }
+        }
+        endRun();
+        emitOp(Op::Call);
+        emitU16(pieces);
+    }
+
+    //! The value stays on the stack (the expression's result); each target takes its part.
+    [[gnu::noinline]] void destructure(const DestructureExpr &expr)
+    {
+        const bool topLevel = m_fs->isScript && m_fs->scopeDepth == 0;
+        expression(*expr.value);
+        beginScope();
+        const std::size_t slot = declareLocal(QStringLiteral("@destructure"));
+        auto store = [&](const ExprPtr &target) {
+            const QString &variable = static_cast<const VariableExpr &>(*target).name;
+            if (variable == QLatin1String("_")) {
+                emitOp(Op::Pop);
+                return;
+            }
+            checkMutable(variable, false, expr.line);
+            if (expr.constant && topLevel)
+                m_constGlobals.insert(variable);
+            storeVariable(variable);
+            emitOp(Op::Pop);
+            if (expr.constant) {
+                const int local = resolveLocal(m_fs, variable);
+                if (local >= 0)
+                    m_fs->locals[std::size_t(local)].constant = true;
+            }
+        };
+        // Each part through @part(value, key): an item by position (null past the end), or a
+        // member by key; a value of the wrong kind is a runtime error naming the pattern.
+        for (std::size_t i = 0; i < expr.targets.size(); ++i) {
+            if (!expr.targets[i])
+                continue;
+            loadVariable(QStringLiteral("@part"));
+            emitOp(Op::GetLocal);
+            emitU16(slot);
+            if (expr.byKey)
+                emitConstant(expr.keys.at(qsizetype(i)));
+            else
+                emitConstant(qint64(i));
+            emitOp(Op::Call);
+            emitU16(2);
+            store(expr.targets[i]);
+        }
+        if (expr.rest) {
+            // The rest: the items after the named ones, or the members not named.
+            loadVariable(QStringLiteral("@rest"));
+            emitOp(Op::GetLocal);
+            emitU16(slot);
+            if (expr.byKey) {
+                for (const QString &key : expr.keys)
+                    emitConstant(key);
+                emitOp(Op::Array);
+                emitU32(expr.keys.size());
+            } else {
+                emitConstant(qint64(expr.targets.size()));
+            }
+            emitOp(Op::Call);
+            emitU16(2);
+            store(expr.rest);
+        }
+        emitOp(Op::GetLocal);
+        emitU16(slot);
+        endScope(true);
+    }
+
     void timerBlock(const TimerBlockExpr &expr)
     {
         // The block's own scope holds its timer id, which @stop finds by lexical lookup: the
@@ -1161,11 +1450,23 @@ private:
         endScope(true);
     }
 
+    //! A module's globals live in the VM's table under PREFIX + name, so that each module has
+    //! its own; the built-ins it only reads keep their names.
+    QString globalName(const QString &variable) const
+    {
+        return m_moduleGlobals.contains(variable) ? m_modulePrefix + variable : variable;
+    }
+
     Vm &m_vm;
+    const bool m_library;
+    const QString m_modulePrefix;
+    QSet<QString> m_moduleGlobals;
     //! The globals the script itself assigns. A function assigning one of these updates it;
     //! a function assigning a name that is only a built-in (`timer = nil`, `mode = 2`) makes
     //! a local instead, so the built-in module stays for the rest of the script.
     QSet<QString> m_scriptGlobals;
+    //! Globals declared with `val`/`const`.
+    QSet<QString> m_constGlobals;
     FunctionState *m_fs = nullptr;
     int m_line = 0;
 };
@@ -1173,10 +1474,11 @@ private:
 } // namespace
 
 std::shared_ptr<const FunctionProto> Compiler::compile(const Program &program, Vm &vm,
-                                                       SyntaxError *error)
+                                                       SyntaxError *error, bool library,
+                                                       const QString &modulePrefix)
 {
     try {
-        Codegen codegen(vm);
+        Codegen codegen(vm, library, modulePrefix);
         return codegen.script(program);
     } catch (const CompileError &e) {
         if (error)

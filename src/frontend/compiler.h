@@ -30,8 +30,12 @@ class Compiler
 public:
     //! Compiles @p program into the script's body function, or returns null and fills
     //! @p error (a limit was passed: too many locals, a jump too far).
+    //! With @p library, every function is marked as the runtime's own code (the prelude).
+    //! With a @p modulePrefix, the program is a module (`use {a} from "file"`): its globals are
+    //! PREFIX + name in the VM, and its body ends by returning `@moduleLoaded(PREFIX)`.
     static std::shared_ptr<const FunctionProto> compile(const Program &program, Vm &vm,
-                                                         SyntaxError *error);
+                                                         SyntaxError *error, bool library = false,
+                                                         const QString &modulePrefix = QString());
 };
 
 } // namespace havel::script

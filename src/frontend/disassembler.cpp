@@ -28,7 +28,7 @@ const char *opName(Op op)
     HAVEL_OP(Rethrow) HAVEL_OP(TimerBlock) HAVEL_OP(StoreTimerId) HAVEL_OP(AtStop)
     HAVEL_OP(Go) HAVEL_OP(Send) HAVEL_OP(Receive) HAVEL_OP(Yield) HAVEL_OP(Await)
     HAVEL_OP(BitAnd) HAVEL_OP(BitOr) HAVEL_OP(BitXor) HAVEL_OP(ShiftLeft) HAVEL_OP(ShiftRight)
-    HAVEL_OP(BitNot) HAVEL_OP(Length)
+    HAVEL_OP(BitNot) HAVEL_OP(Length) HAVEL_OP(TailCall)
 #undef HAVEL_OP
     }
     return "?";
@@ -150,6 +150,7 @@ void disassembleInto(QString &out, const FunctionProto &function, const Vm &vm)
             break;
         }
         case Op::Call:
+        case Op::TailCall:
             operands = QStringLiteral("%1 args").arg(u16());
             break;
         case Op::Go: {

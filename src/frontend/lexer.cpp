@@ -170,7 +170,9 @@ QList<Token> Lexer::tokenize()
         case u',': add(TokenType::Comma); break;
         case u';': add(TokenType::Semicolon); break;
         case u':': add(TokenType::Colon); break;
-        case u'.': add(match(u'.') ? TokenType::DotDot : TokenType::Dot); break;
+        case u'.':
+            add(match(u'.') ? (match(u'.') ? TokenType::Ellipsis : TokenType::DotDot) : TokenType::Dot);
+            break;
         case u'?':
             add(match(u'?') ? TokenType::QuestionQuestion : TokenType::Question);
             break;
@@ -221,6 +223,8 @@ QList<Token> Lexer::tokenize()
                 && !isIdentifierPart(peek(4))) {
                 m_current += 4;
                 add(TokenType::AtStop);
+            } else if (isIdentifierPart(peek()) || peek() == u'(') {
+                add(TokenType::At);
             } else {
                 error(QStringLiteral("Unexpected character '@'."));
             }

@@ -113,6 +113,7 @@ std::unique_ptr<Program> Parser::parseProgram()
                 break;
             program->statements.push_back(declaration());
         }
+        wrapDefers(program->statements);
     } catch (const Abort &) {
         return nullptr;
     }
@@ -137,8 +138,25 @@ StmtPtr Parser::declaration()
             elseIfs = elseIfsAtEntry;
         }
     } chainScope{m_chain, m_elseIfs, m_chain, m_elseIfs};
+    // `const` is Havel's alias of `val`: a contextual keyword, a name anywhere else.
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("const")) {
+        if (peek(1).type == TokenType::Identifier) {
+            advance();
+            return letDeclaration();
+        }
+        const qsizetype save = m_current;
+        advance();
+        if ((check(TokenType::LeftParen) || check(TokenType::LeftBracket) || check(TokenType::LeftBrace))
+            && patternAhead())
+            return letDeclaration();
+        m_current = save;
+    }
     if (match({TokenType::Let, TokenType::Val}))
         return letDeclaration();
+    // `async fn f() { }`: functions here already run on fibers, and `await` of a plain value
+    // gives it, so `async` changes nothing (Havel's test_async_await.hv).
+    if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("async") && peek(1).type == TokenType::Fn)
+        advance();
     // `co fn gen() { ... }`: a generator, which any function with `yield` is anyway.
     if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("co") && peek(1).type == TokenType::Fn
         && peek(2).type == TokenType::Identifier)
@@ -152,7 +170,15 @@ StmtPtr Parser::declaration()
 
 StmtPtr Parser::letDeclaration()
 {
+    const bool constant = previous().type != TokenType::Let;
+    if (check(TokenType::LeftParen) || check(TokenType::LeftBracket) || check(TokenType::LeftBrace)) {
+        auto stmt = std::make_unique<ExpressionStmt>(previous().line);
+        stmt->expr = destructuring(constant);
+        endStatement();
+        return stmt;
+    }
     auto stmt = std::make_unique<LetStmt>(previous().line);
+    stmt->constant = constant;
     stmt->name = consume(TokenType::Identifier, QStringLiteral("Expect variable name.")).lexeme;
     if (match({TokenType::Equal})) {
         skipNewlines();
@@ -230,10 +256,106 @@ StmtPtr Parser::statement()
         return stmt;
     }
     case TokenType::LeftBrace:
+        if (patternAhead()) {
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = destructuring(false);
+            endStatement();
+            return stmt;
+        }
         return block();
+    case TokenType::LeftBracket:
+    case TokenType::LeftParen:
+        if (patternAhead()) {
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = destructuring(false);
+            endStatement();
+            return stmt;
+        }
+        break;
     case TokenType::Identifier:
-        if (token.lexeme == QLatin1String("use") && peek(1).type == TokenType::Identifier)
+        if (token.lexeme == QLatin1String("use") && peek(1).line == token.line
+            && (peek(1).type == TokenType::Identifier || peek(1).type == TokenType::String
+                || (peek(1).type == TokenType::LeftBrace && peek(2).type == TokenType::Identifier)))
             return useStatement();
+        if (token.lexeme == QLatin1String("when") && peek(1).line == token.line && startsOperand(peek(1))
+            && peek(1).type != TokenType::LeftBrace) {
+            // `when cond { body }`: Havel's when.register(condition_fn, body_fn); the body runs
+            // each time the condition becomes true (see the prelude's when__register).
+            advance();
+            std::vector<ExprPtr> arguments;
+            for (int part = 0; part < 2; ++part) {
+                auto fn = std::make_unique<FunctionExpr>(token.line);
+                fn->decl = std::make_unique<FunctionDecl>();
+                fn->decl->line = token.line;
+                ++m_functions;
+                const int loops = std::exchange(m_loops, 0);
+                if (part == 0)
+                    fn->decl->expressionBody = expression();
+                else
+                    fn->decl->body = std::move(block()->statements);
+                m_loops = loops;
+                --m_functions;
+                arguments.push_back(std::move(fn));
+            }
+            auto call = std::make_unique<CallExpr>(token.line);
+            auto member = std::make_unique<MemberExpr>(token.line);
+            member->object = std::make_unique<VariableExpr>(token.line, QStringLiteral("@when"));
+            member->name = QStringLiteral("register");
+            call->callee = std::move(member);
+            call->arguments = std::move(arguments);
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = std::move(call);
+            return stmt;
+        }
+        if ((token.lexeme == QLatin1String("class") || token.lexeme == QLatin1String("struct"))
+            && peek(1).type == TokenType::Identifier && peek(2).type == TokenType::LeftBrace)
+            return classDeclaration(token.lexeme == QLatin1String("struct"));
+        if (token.lexeme == QLatin1String("defer") && peek(1).line == token.line
+            && (startsOperand(peek(1)) || peek(1).type == TokenType::LeftBrace)) {
+            advance();
+            auto stmt = std::make_unique<DeferStmt>(token.line);
+            stmt->body = check(TokenType::LeftBrace) ? block() : declaration();
+            return stmt;
+        }
+        if (token.lexeme == QLatin1String("do") && peek(1).type == TokenType::LeftBrace) {
+            // `do { ... } while c`: the body runs once before the condition is first tested.
+            advance();
+            auto stmt = std::make_unique<WhileStmt>(token.line);
+            stmt->doWhile = true;
+            ++m_loops;
+            stmt->body = block();
+            --m_loops;
+            skipNewlines();
+            consume(TokenType::While, QStringLiteral("Expect 'while' after the body of 'do'."));
+            stmt->condition = expression();
+            endStatement();
+            return stmt;
+        }
+        if (token.lexeme == QLatin1String("del") && peek(1).type == TokenType::Identifier
+            && peek(1).line == token.line) {
+            // `del obj.key`, `del obj[key]`, `del arr[i]`: removes the member or the item.
+            advance();
+            ExprPtr target = postfix();
+            std::vector<ExprPtr> arguments;
+            if (target->kind == Expr::Kind::Member) {
+                auto &member = static_cast<MemberExpr &>(*target);
+                auto key = std::make_unique<LiteralExpr>(member.line);
+                key->type = LiteralExpr::Type::String;
+                key->stringValue = member.name;
+                arguments.push_back(std::move(member.object));
+                arguments.push_back(std::move(key));
+            } else if (target->kind == Expr::Kind::Index) {
+                auto &index = static_cast<IndexExpr &>(*target);
+                arguments.push_back(std::move(index.object));
+                arguments.push_back(std::move(index.index));
+            } else {
+                errorAt(previous(), QStringLiteral("Expect a member or an index after 'del'."));
+            }
+            auto stmt = std::make_unique<ExpressionStmt>(token.line);
+            stmt->expr = internalCall(token.line, QStringLiteral("@del"), std::move(arguments));
+            endStatement();
+            return stmt;
+        }
         if (isCommandName(token.lexeme)) {
             switch (peek(1).type) {
             case TokenType::LeftParen: case TokenType::Equal: case TokenType::PlusEqual:
@@ -277,23 +399,76 @@ StmtPtr Parser::commandStatement()
 
 StmtPtr Parser::useStatement()
 {
-    // `use math` / `use format, regex`: the built-in modules are always there, so this only
-    // checks, when it runs, that each module exists (`@use`, a built-in scripts cannot name).
+    // `use math`, `use format, regex`: a built-in module, or else NAME.hv next to the script,
+    // bound to NAME. `use "lib/x.hv" as x` binds a file module; `use {a, b} from "file"` takes
+    // some of its exports. `@use(spec)` gives a function that loads the module (running a file
+    // module's body on first use) and returns it; see Interpreter::importModule.
     const Token &keyword = advance();
+    auto load = [this](int line, const QString &spec) {
+        auto literal = std::make_unique<LiteralExpr>(line);
+        literal->type = LiteralExpr::Type::String;
+        literal->stringValue = spec;
+        std::vector<ExprPtr> arguments;
+        arguments.push_back(std::move(literal));
+        auto call = std::make_unique<CallExpr>(line);
+        call->callee = internalCall(line, QStringLiteral("@use"), std::move(arguments));
+        return call;
+    };
+    auto bind = [](int line, const QString &name, ExprPtr value) {
+        auto assign = std::make_unique<AssignExpr>(line);
+        assign->target = std::make_unique<VariableExpr>(line, name);
+        assign->value = std::move(value);
+        auto stmt = std::make_unique<ExpressionStmt>(line);
+        stmt->expr = std::move(assign);
+        return stmt;
+    };
+    if (match({TokenType::LeftBrace})) {
+        auto destructure = std::make_unique<DestructureExpr>(keyword.line);
+        destructure->byKey = true;
+        do {
+            skipNewlines();
+            const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect a name to import."));
+            destructure->keys.append(name.lexeme);
+            if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("as")) {
+                advance();
+                destructure->targets.push_back(std::make_unique<VariableExpr>(
+                        name.line, consume(TokenType::Identifier, QStringLiteral("Expect a name after 'as'.")).lexeme));
+            } else {
+                destructure->targets.push_back(std::make_unique<VariableExpr>(name.line, name.lexeme));
+            }
+            skipNewlines();
+        } while (match({TokenType::Comma}));
+        consume(TokenType::RightBrace, QStringLiteral("Expect '}' after the imported names."));
+        if (!(check(TokenType::Identifier) && peek().lexeme == QLatin1String("from")))
+            errorAt(peek(), QStringLiteral("Expect 'from' after the imported names."));
+        advance();
+        const Token &file = consume(TokenType::String, QStringLiteral("Expect a module path after 'from'."));
+        destructure->value = load(file.line, file.text);
+        auto stmt = std::make_unique<ExpressionStmt>(keyword.line);
+        stmt->expr = std::move(destructure);
+        endStatement();
+        return stmt;
+    }
     auto stmt = std::make_unique<BlockStmt>(keyword.line);
     do {
+        if (check(TokenType::String)) {
+            const Token file = advance();
+            QString name = file.text.section(u'/', -1);
+            if (name.endsWith(QLatin1String(".hv")))
+                name.chop(3);
+            if (check(TokenType::Identifier) && peek().lexeme == QLatin1String("as")) {
+                advance();
+                name = consume(TokenType::Identifier, QStringLiteral("Expect a name after 'as'.")).lexeme;
+            }
+            stmt->statements.push_back(bind(file.line, name, load(file.line, file.text)));
+            continue;
+        }
         const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect module name after 'use'."));
-        auto call = std::make_unique<CallExpr>(name.line);
-        call->callee = std::make_unique<VariableExpr>(name.line, QStringLiteral("@use"));
-        auto literal = std::make_unique<LiteralExpr>(name.line);
-        literal->type = LiteralExpr::Type::String;
-        literal->stringValue = name.lexeme;
-        call->arguments.push_back(std::move(literal));
-        auto expr = std::make_unique<ExpressionStmt>(name.line);
-        expr->expr = std::move(call);
-        stmt->statements.push_back(std::move(expr));
+        // `use format` is the fmt module, under its own name.
+        stmt->statements.push_back(bind(name.line, name.lexeme, load(name.line, name.lexeme)));
     } while (match({TokenType::Comma}));
     endStatement();
+    // A top-level block's assignments make globals, as the statements would on their own.
     return stmt;
 }
 
@@ -481,6 +656,7 @@ std::vector<StmtPtr> Parser::colonBody(const Token &colon)
     }
     if (statements.empty())
         errorAt(peek(), QStringLiteral("Expect an indented block after ':'."));
+    wrapDefers(statements);
     return statements;
 }
 
@@ -509,7 +685,27 @@ std::vector<StmtPtr> Parser::blockBody()
         statements.push_back(declaration());
     }
     consume(TokenType::RightBrace, QStringLiteral("Expect '}' after block."));
+    wrapDefers(statements);
     return statements;
+}
+
+void Parser::wrapDefers(std::vector<StmtPtr> &statements)
+{
+    // From the last defer back: `a; defer d1; b; defer d2; c` becomes
+    // `a; try { b; try { c } finally { d2 } } finally { d1 }`, so defers run last-first.
+    for (std::size_t i = statements.size(); i-- > 0;) {
+        if (statements[i]->kind != Stmt::Kind::Defer)
+            continue;
+        auto &defer = static_cast<DeferStmt &>(*statements[i]);
+        auto tryStmt = std::make_unique<TryStmt>(defer.line);
+        auto body = std::make_unique<BlockStmt>(defer.line);
+        for (std::size_t j = i + 1; j < statements.size(); ++j)
+            body->statements.push_back(std::move(statements[j]));
+        tryStmt->body = std::move(body);
+        tryStmt->finallyBody = std::move(defer.body);
+        statements.resize(i);
+        statements.push_back(std::move(tryStmt));
+    }
 }
 
 void Parser::endStatement()
@@ -822,6 +1018,24 @@ ExprPtr Parser::postfix()
             expr = finishCall(std::move(expr));
         } else if (match({TokenType::Dot})) {
             chainLink("Expression too long.");
+            switch (peek().type) {
+            case TokenType::Plus: case TokenType::Minus: case TokenType::Star: case TokenType::Slash:
+            case TokenType::Percent: case TokenType::StarStar: case TokenType::EqualEqual:
+            case TokenType::BangEqual: case TokenType::Less: case TokenType::LessEqual:
+            case TokenType::Greater: case TokenType::GreaterEqual:
+                if (peek(1).type == TokenType::LeftParen) {
+                    // `1.+(2)`: an operator called as a method of its left operand.
+                    const Token op = advance();
+                    DepthGuard guard(this, advance());
+                    ExprPtr right = expression();
+                    consume(TokenType::RightParen, QStringLiteral("Expect ')' after the operand."));
+                    expr = binary(std::move(expr), op, std::move(right), Expr::Kind::Binary);
+                    continue;
+                }
+                break;
+            default:
+                break;
+            }
             const Token &name = advance();
             if (name.type != TokenType::Identifier && !Token::isKeyword(name.type))
                 errorAt(name, QStringLiteral("Expect property name after '.'."));
@@ -832,9 +1046,22 @@ ExprPtr Parser::postfix()
         } else if (match({TokenType::LeftBracket})) {
             chainLink("Expression too long.");
             DepthGuard guard(this, previous());
-            auto index = std::make_unique<IndexExpr>(previous().line);
+            const int line = previous().line;
+            ExprPtr start = check(TokenType::Colon) ? nullptr : expression();
+            if (match({TokenType::Colon})) {
+                // `a[1:3]`, `s[:5]`, `a[2:]`: a slice of an array or a string (end exclusive).
+                ExprPtr end = check(TokenType::RightBracket) ? nullptr : expression();
+                consume(TokenType::RightBracket, QStringLiteral("Expect ']' after slice."));
+                std::vector<ExprPtr> arguments;
+                arguments.push_back(std::move(expr));
+                arguments.push_back(start ? std::move(start) : std::make_unique<LiteralExpr>(line));
+                arguments.push_back(end ? std::move(end) : std::make_unique<LiteralExpr>(line));
+                expr = internalCall(line, QStringLiteral("@slice"), std::move(arguments));
+                continue;
+            }
+            auto index = std::make_unique<IndexExpr>(line);
             index->object = std::move(expr);
-            index->index = expression();
+            index->index = std::move(start);
             consume(TokenType::RightBracket, QStringLiteral("Expect ']' after index."));
             expr = std::move(index);
         } else if (check(TokenType::PlusPlus) || check(TokenType::MinusMinus)) {
@@ -860,6 +1087,12 @@ ExprPtr Parser::finishCall(ExprPtr callee)
         do {
             if (check(TokenType::RightParen))
                 break; // a trailing comma
+            if (match({TokenType::Ellipsis})) {
+                auto spread = std::make_unique<SpreadExpr>(previous().line);
+                spread->value = expression();
+                call->arguments.push_back(std::move(spread));
+                continue;
+            }
             call->arguments.push_back(expression());
         } while (match({TokenType::Comma}));
     }
@@ -907,6 +1140,20 @@ ExprPtr Parser::primary()
     case TokenType::StringPart:
         return interpolation(advance());
     case TokenType::Identifier: {
+        if (token.lexeme == QLatin1String("async")) {
+            // `async () => ...`, `async fn() { }`, `async x => ...`: see declaration().
+            bool asyncForm = peek(1).type == TokenType::Fn
+                    || (peek(1).type == TokenType::Identifier && peek(2).type == TokenType::Arrow);
+            if (!asyncForm && peek(1).type == TokenType::LeftParen) {
+                ++m_current;
+                asyncForm = arrowAhead();
+                --m_current;
+            }
+            if (asyncForm) {
+                advance();
+                return primary();
+            }
+        }
         const Token name = advance();
         if (check(TokenType::Arrow)) {
             advance();
@@ -944,16 +1191,37 @@ ExprPtr Parser::primary()
         if (arrowAhead()) {
             // The arrow is the level; its parameter list nests nothing.
             advance();
-            QStringList params = parameterList();
+            std::vector<ExprPtr> defaults;
+            bool variadic = false;
+            QStringList params = parameterList(&defaults, &variadic);
             consume(TokenType::Arrow, QStringLiteral("Expect '=>' after parameters."));
-            return arrowFunction(token.line, params);
+            return arrowFunction(token.line, params, std::move(defaults), variadic);
         }
         DepthGuard guard(this, peek());
-        advance();
+        const Token &open = advance();
         ExprPtr expr = expression();
+        if (check(TokenType::Comma)) {
+            // `(5, 7, 9)`: a tuple, which is an array here.
+            auto tuple = std::make_unique<ArrayExpr>(open.line);
+            tuple->elements.push_back(std::move(expr));
+            while (match({TokenType::Comma}) && !check(TokenType::RightParen))
+                tuple->elements.push_back(expression());
+            expr = std::move(tuple);
+        }
         consume(TokenType::RightParen, QStringLiteral("Expect ')' after expression."));
         return expr;
     }
+    case TokenType::Colon:
+        if (peek(1).type == TokenType::Colon && peek(2).type == TokenType::Identifier
+            && !peek(1).spaceBefore && !peek(2).spaceBefore) {
+            // `::name`: the global, even where a local of that name hides it.
+            advance();
+            advance();
+            auto variable = std::make_unique<VariableExpr>(token.line, advance().lexeme);
+            variable->global = true;
+            return variable;
+        }
+        errorAt(token, QStringLiteral("Expect expression."));
     case TokenType::LeftBracket: {
         DepthGuard guard(this, peek());
         return arrayLiteral(advance());
@@ -964,6 +1232,17 @@ ExprPtr Parser::primary()
     }
     case TokenType::Fn:
         return functionExpression(advance());
+    case TokenType::At: {
+        // `@count` in a class: the instance's member.
+        advance();
+        if (m_classes == 0)
+            errorAt(token, QStringLiteral("Can't use '@name' outside a class."));
+        const Token &name = consume(TokenType::Identifier, QStringLiteral("Expect a member name after '@'."));
+        auto member = std::make_unique<MemberExpr>(name.line);
+        member->object = std::make_unique<VariableExpr>(name.line, QStringLiteral("@self"));
+        member->name = name.lexeme;
+        return member;
+    }
     case TokenType::AtStop: {
         advance();
         if (m_timerBlocks == 0)
@@ -1070,7 +1349,7 @@ std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name
     decl->name = name;
     decl->line = line;
     consume(TokenType::LeftParen, QStringLiteral("Expect '(' after function name."));
-    decl->params = parameterList();
+    decl->params = parameterList(&decl->defaults, &decl->variadic);
     // `fn f(): T { ... }`: a return type annotation, which this host does not check.
     if (check(TokenType::Colon) && peek(1).type == TokenType::Identifier
         && (peek(2).type == TokenType::LeftBrace || peek(2).type == TokenType::Question
@@ -1090,22 +1369,39 @@ std::unique_ptr<FunctionDecl> Parser::functionRest(int line, const QString &name
     return decl;
 }
 
-QStringList Parser::parameterList()
+QStringList Parser::parameterList(std::vector<ExprPtr> *defaults, bool *variadic)
 {
     // The '(' is consumed; this reads up to and including the ')'.
     QStringList params;
     QSet<QString> seen;
+    bool rest = false;
     if (!check(TokenType::RightParen)) {
         do {
+            if (rest)
+                errorAt(peek(), QStringLiteral("The rest parameter must be the last."));
+            const bool restBefore = match({TokenType::Ellipsis}); // `...args`
             const Token &param = consume(TokenType::Identifier, QStringLiteral("Expect parameter name."));
+            rest = restBefore || match({TokenType::Ellipsis});    // or `args...`
             if (seen.contains(param.lexeme))
                 errorAt(param, QStringLiteral("Duplicate parameter name."));
             if (match({TokenType::Colon}))
                 skipType(); // `a: int`: an annotation, not checked
+            ExprPtr fallback;
+            if (match({TokenType::Equal})) {
+                if (rest)
+                    errorAt(previous(), QStringLiteral("A rest parameter has no default."));
+                fallback = ternary();
+            }
+            if ((rest || fallback) && !defaults)
+                errorAt(param, QStringLiteral("Unexpected parameter form here."));
             seen.insert(param.lexeme);
             params.append(param.lexeme);
+            if (defaults)
+                defaults->push_back(std::move(fallback));
         } while (match({TokenType::Comma}));
     }
+    if (variadic)
+        *variadic = rest;
     consume(TokenType::RightParen, QStringLiteral("Expect ')' after parameters."));
     return params;
 }
@@ -1134,26 +1430,41 @@ void Parser::skipType()
 
 bool Parser::arrowAhead() const
 {
-    // From a '(' : only identifiers and commas up to the matching ')', then '=>'.
+    // From a '(' : parameters (names, `...rest`, `= default`) up to the matching ')', then '=>'.
     qsizetype i = m_current + 1;
+    int depth = 0;
+    bool simple = true; // names and commas only: the common case, decided without a long scan
     while (i < m_tokens.size()) {
         const TokenType type = m_tokens.at(i).type;
-        if (type == TokenType::RightParen)
+        if (type == TokenType::RightParen && depth == 0)
             return i + 1 < m_tokens.size() && m_tokens.at(i + 1).type == TokenType::Arrow;
+        if (type == TokenType::LeftParen || type == TokenType::LeftBracket || type == TokenType::LeftBrace)
+            ++depth;
+        else if (type == TokenType::RightParen || type == TokenType::RightBracket || type == TokenType::RightBrace)
+            --depth;
+        else if (type == TokenType::Newline || type == TokenType::EndOfFile || type == TokenType::Semicolon)
+            return false;
         if (type != TokenType::Identifier && type != TokenType::Comma)
+            simple = false;
+        // Only names with defaults or rest markers continue past a non-name token.
+        if (!simple && i == m_current + 1 && type != TokenType::Ellipsis)
+            return false;
+        if (depth < 0)
             return false;
         ++i;
     }
     return false;
 }
 
-ExprPtr Parser::arrowFunction(int line, QStringList params)
+ExprPtr Parser::arrowFunction(int line, QStringList params, std::vector<ExprPtr> defaults, bool variadic)
 {
     DepthGuard guard(this, previous());
     auto expr = std::make_unique<FunctionExpr>(line);
     expr->decl = std::make_unique<FunctionDecl>();
     expr->decl->line = line;
     expr->decl->params = std::move(params);
+    expr->decl->defaults = std::move(defaults);
+    expr->decl->variadic = variadic;
     skipNewlines();
     ++m_functions;
     const int loops = std::exchange(m_loops, 0);
@@ -1170,7 +1481,17 @@ ExprPtr Parser::arrayLiteral(const Token &open)
 {
     auto array = std::make_unique<ArrayExpr>(open.line);
     while (!check(TokenType::RightBracket)) {
-        array->elements.push_back(expression());
+        skipNewlines();
+        if (check(TokenType::RightBracket))
+            break;
+        if (match({TokenType::Ellipsis})) {
+            auto spread = std::make_unique<SpreadExpr>(previous().line);
+            spread->value = expression();
+            array->elements.push_back(std::move(spread));
+        } else {
+            array->elements.push_back(expression());
+        }
+        skipNewlines();
         if (!match({TokenType::Comma}))
             break;
     }
@@ -1183,7 +1504,25 @@ ExprPtr Parser::objectLiteral(const Token &open)
     auto object = std::make_unique<ObjectExpr>(open.line);
     QHash<QString, std::size_t> indexOfKey; // a repeated key replaces the value in place
     skipNewlines();
+    // `{1, 2, 3}`: a set (its first entry has no ':').
+    if (!check(TokenType::RightBrace) && !check(TokenType::Ellipsis) && !check(TokenType::StringPart)
+        && peek(1).type != TokenType::Colon
+        && !(peek(1).type == TokenType::Newline && peek(2).type == TokenType::Colon))
+        return setLiteral(open);
     while (!check(TokenType::RightBrace)) {
+        if (match({TokenType::Ellipsis})) {
+            // `{...a, b: 1}`: a's members, in order; a later key replaces an earlier one.
+            auto spread = std::make_unique<SpreadExpr>(previous().line);
+            spread->value = expression();
+            object->keys.append(QString());
+            object->values.push_back(std::move(spread));
+            indexOfKey.clear(); // a key after the spread must come after it
+            skipNewlines();
+            if (!match({TokenType::Comma}))
+                break;
+            skipNewlines();
+            continue;
+        }
         const Token &key = advance();
         QString name;
         if (key.type == TokenType::Identifier || key.type == TokenType::Integer
@@ -1238,6 +1577,224 @@ ExprPtr Parser::interpolation(const Token &first)
         if (next.type != TokenType::StringPart)
             return expr;
     }
+}
+
+ExprPtr Parser::internalCall(int line, const QString &name, std::vector<ExprPtr> arguments)
+{
+    auto call = std::make_unique<CallExpr>(line);
+    call->callee = std::make_unique<VariableExpr>(line, name);
+    call->arguments = std::move(arguments);
+    return call;
+}
+
+StmtPtr Parser::classDeclaration(bool isStruct)
+{
+    // Desugared into a constructor function (as Havel's docs/language/types.md describes the
+    // forms its smoke suite uses): `Name(args)` makes an object with the fields (null or their
+    // defaults) and the methods, closures over the instance, which `@name` names inside them.
+    // A class runs its constructor (`fn @(...)` or `fn init(...)`) with the arguments; a struct
+    // takes its fields positionally.
+    const Token keyword = advance();
+    const Token name = advance();
+    consume(TokenType::LeftBrace, QStringLiteral("Expect '{' after the name."));
+    DepthGuard guard(this, previous());
+    ++m_classes;
+    auto fields = std::make_unique<ObjectExpr>(name.line);
+    QStringList fieldNames;
+    std::vector<ExprPtr> fieldDefaults;
+    std::vector<std::unique_ptr<FunctionDecl>> methods;
+    std::unique_ptr<FunctionDecl> constructor;
+    QSet<QString> seen;
+    auto noteName = [&](const Token &token) {
+        if (seen.contains(token.lexeme))
+            errorAt(token, QStringLiteral("Duplicate member '%1'.").arg(token.lexeme));
+        seen.insert(token.lexeme);
+    };
+    while (true) {
+        while (match({TokenType::Newline, TokenType::Semicolon, TokenType::Comma})) { }
+        if (check(TokenType::RightBrace) || atEnd())
+            break;
+        if (!isStruct && match({TokenType::Fn})) {
+            const Token fnToken = previous();
+            if (match({TokenType::At})) {
+                if (constructor)
+                    errorAt(previous(), QStringLiteral("A class has one constructor."));
+                constructor = functionRest(fnToken.line, name.lexeme);
+                continue;
+            }
+            const Token &method = consume(TokenType::Identifier, QStringLiteral("Expect a method name."));
+            if (method.lexeme == QLatin1String("init")) {
+                if (constructor)
+                    errorAt(method, QStringLiteral("A class has one constructor."));
+                constructor = functionRest(method.line, name.lexeme);
+                continue;
+            }
+            noteName(method);
+            methods.push_back(functionRest(method.line, method.lexeme));
+            continue;
+        }
+        match({TokenType::At}); // `@count = 0` declares a field as `count = 0` does
+        const Token &field = consume(TokenType::Identifier, QStringLiteral("Expect a field or a method."));
+        noteName(field);
+        if (match({TokenType::Colon}))
+            skipType();
+        ExprPtr fallback = match({TokenType::Equal}) ? expression() : std::make_unique<LiteralExpr>(field.line);
+        fieldNames.append(field.lexeme);
+        fieldDefaults.push_back(std::move(fallback));
+    }
+    consume(TokenType::RightBrace, QStringLiteral("Expect '}' after the body."));
+    --m_classes;
+
+    auto ctor = std::make_unique<FunctionDecl>();
+    ctor->name = name.lexeme;
+    ctor->line = name.line;
+    auto variable = [&](const QString &text) { return std::make_unique<VariableExpr>(name.line, text); };
+    if (isStruct) {
+        // fn Point(x = 0, y = 0) { return {x: x, y: y} }
+        ctor->params = fieldNames;
+        ctor->defaults = std::move(fieldDefaults);
+        for (const QString &field : fieldNames) {
+            fields->keys.append(field);
+            fields->values.push_back(variable(field));
+        }
+        auto ret = std::make_unique<ReturnStmt>(name.line);
+        ret->value = std::move(fields);
+        ctor->body.push_back(std::move(ret));
+    } else {
+        // fn Counter(...@args) { let @self = {fields}; @self.m = fn...; @apply(init, @args); @self }
+        ctor->params = QStringList{QStringLiteral("@args")};
+        ctor->defaults.emplace_back();
+        ctor->variadic = true;
+        fields->keys = fieldNames;
+        fields->values = std::move(fieldDefaults);
+        auto self = std::make_unique<LetStmt>(name.line);
+        self->name = QStringLiteral("@self");
+        self->initializer = std::move(fields);
+        ctor->body.push_back(std::move(self));
+        for (auto &method : methods) {
+            auto assign = std::make_unique<AssignExpr>(method->line);
+            auto target = std::make_unique<MemberExpr>(method->line);
+            target->object = variable(QStringLiteral("@self"));
+            target->name = method->name;
+            assign->target = std::move(target);
+            auto fn = std::make_unique<FunctionExpr>(method->line);
+            fn->decl = std::move(method);
+            assign->value = std::move(fn);
+            auto stmt = std::make_unique<ExpressionStmt>(name.line);
+            stmt->expr = std::move(assign);
+            ctor->body.push_back(std::move(stmt));
+        }
+        if (constructor) {
+            std::vector<ExprPtr> arguments;
+            auto fn = std::make_unique<FunctionExpr>(constructor->line);
+            fn->decl = std::move(constructor);
+            arguments.push_back(std::move(fn));
+            arguments.push_back(variable(QStringLiteral("@args")));
+            auto stmt = std::make_unique<ExpressionStmt>(name.line);
+            stmt->expr = internalCall(name.line, QStringLiteral("@apply"), std::move(arguments));
+            ctor->body.push_back(std::move(stmt));
+        }
+        auto ret = std::make_unique<ReturnStmt>(name.line);
+        ret->value = variable(QStringLiteral("@self"));
+        ctor->body.push_back(std::move(ret));
+    }
+    Q_UNUSED(keyword);
+    auto stmt = std::make_unique<FunctionStmt>(name.line);
+    stmt->decl = std::move(ctor);
+    return stmt;
+}
+
+ExprPtr Parser::setLiteral(const Token &open)
+{
+    // A set is an object whose keys are its items (as text), each true: `s[x]` tests one,
+    // `s[x] = true` adds one, as Havel's smoke suite uses them. `@set([items])` builds it.
+    auto items = std::make_unique<ArrayExpr>(open.line);
+    while (!check(TokenType::RightBrace)) {
+        items->elements.push_back(expression());
+        skipNewlines();
+        if (!match({TokenType::Comma}))
+            break;
+        skipNewlines();
+    }
+    consume(TokenType::RightBrace, QStringLiteral("Expect '}' after set items."));
+    std::vector<ExprPtr> arguments;
+    arguments.push_back(std::move(items));
+    return internalCall(open.line, QStringLiteral("@set"), std::move(arguments));
+}
+
+bool Parser::patternAhead() const
+{
+    const TokenType open = peek().type;
+    const TokenType close = open == TokenType::LeftParen ? TokenType::RightParen
+            : open == TokenType::LeftBracket ? TokenType::RightBracket : TokenType::RightBrace;
+    int depth = 0;
+    bool comma = false;
+    for (qsizetype i = m_current; i < m_tokens.size(); ++i) {
+        const TokenType type = m_tokens.at(i).type;
+        if (type == TokenType::EndOfFile)
+            return false;
+        comma |= depth == 1 && type == TokenType::Comma;
+        // A pattern holds names, commas, `:`, `_` and `...` only: stop at anything else.
+        if (i > m_current && depth == 1 && type != close && type != TokenType::Identifier
+            && type != TokenType::Comma && type != TokenType::Colon && type != TokenType::Ellipsis
+            && type != TokenType::Newline)
+            return false;
+        if (type == open)
+            ++depth;
+        else if (type == close && --depth == 0)
+            return i + 1 < m_tokens.size() && m_tokens.at(i + 1).type == TokenType::Equal
+                && (comma || open != TokenType::LeftParen); // `(x) = 1` is a plain assignment
+    }
+    return false;
+}
+
+ExprPtr Parser::destructuring(bool constant)
+{
+    const Token open = advance();
+    const bool byKey = open.type == TokenType::LeftBrace;
+    const TokenType close = open.type == TokenType::LeftParen ? TokenType::RightParen
+            : open.type == TokenType::LeftBracket ? TokenType::RightBracket : TokenType::RightBrace;
+    auto expr = std::make_unique<DestructureExpr>(open.line);
+    expr->byKey = byKey;
+    expr->constant = constant;
+    QSet<QString> seen;
+    auto target = [&](const Token &name) -> ExprPtr {
+        if (name.lexeme == QLatin1String("_"))
+            return nullptr;
+        if (seen.contains(name.lexeme))
+            errorAt(name, QStringLiteral("Duplicate name in destructuring."));
+        seen.insert(name.lexeme);
+        return std::make_unique<VariableExpr>(name.line, name.lexeme);
+    };
+    skipNewlines();
+    while (!check(close)) {
+        if (expr->rest)
+            errorAt(peek(), QStringLiteral("The rest must come last in destructuring."));
+        const bool restBefore = match({TokenType::Ellipsis});
+        const Token name = consume(TokenType::Identifier, QStringLiteral("Expect a name in destructuring."));
+        if (restBefore || match({TokenType::Ellipsis})) {
+            expr->rest = target(name);
+            if (!expr->rest)
+                expr->rest = std::make_unique<VariableExpr>(name.line, QStringLiteral("_"));
+        } else if (byKey) {
+            expr->keys.append(name.lexeme);
+            if (match({TokenType::Colon}))
+                expr->targets.push_back(target(consume(TokenType::Identifier, QStringLiteral("Expect a name after ':'."))));
+            else
+                expr->targets.push_back(target(name));
+        } else {
+            expr->targets.push_back(target(name));
+        }
+        skipNewlines();
+        if (!match({TokenType::Comma}))
+            break;
+        skipNewlines();
+    }
+    consume(close, QStringLiteral("Expect the end of the destructuring pattern."));
+    consume(TokenType::Equal, QStringLiteral("Expect '=' after the destructuring pattern."));
+    skipNewlines();
+    expr->value = expression();
+    return expr;
 }
 
 // --- token helpers ---------------------------------------------------------------------

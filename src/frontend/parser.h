@@ -73,6 +73,8 @@ private:
     std::vector<StmtPtr> colonBody(const Token &colon);
     void skipType();
     std::vector<StmtPtr> blockBody();
+    //! Makes the statements after each `defer` a try whose finally is the deferred statement.
+    static void wrapDefers(std::vector<StmtPtr> &statements);
     void endStatement();
 
     ExprPtr expression();
@@ -100,13 +102,23 @@ private:
     bool startsOperand(const Token &token) const;
     ExprPtr timerBlock(const Token &keyword, ExprPtr delay);
     ExprPtr functionExpression(const Token &fnToken);
-    ExprPtr arrowFunction(int line, QStringList params);
+    ExprPtr arrowFunction(int line, QStringList params, std::vector<ExprPtr> defaults = {},
+                          bool variadic = false);
     ExprPtr arrayLiteral(const Token &open);
     ExprPtr objectLiteral(const Token &open);
     ExprPtr interpolation(const Token &first);
     std::unique_ptr<FunctionDecl> functionRest(int line, const QString &name);
-    QStringList parameterList();
+    QStringList parameterList(std::vector<ExprPtr> *defaults = nullptr, bool *variadic = nullptr);
     bool arrowAhead() const;
+    //! Whether the bracket at the current token closes before an `=` (a destructuring target).
+    bool patternAhead() const;
+    //! `[a, b, rest...]`, `(a, b)`, `{x, y: b, ...rest}`, then `= value`.
+    ExprPtr destructuring(bool constant);
+    ExprPtr setLiteral(const Token &open);
+    //! `class Name { fields; fn @(...) { }; fn m() { } }` and `struct Name { x, y = 0 }`.
+    StmtPtr classDeclaration(bool isStruct);
+    //! `a[start:end]`, either bound optional: `@slice(a, start, end)`.
+    ExprPtr internalCall(int line, const QString &name, std::vector<ExprPtr> arguments);
     bool timerDelayAhead() const;
 
     ExprPtr binary(ExprPtr left, const Token &op, ExprPtr right, Expr::Kind kind);
@@ -147,6 +159,7 @@ private:
     int m_timerBlocks = 0; //!< timer blocks around the current position, for @stop
     int m_functions = 0;   //!< functions around the current position, for return
     int m_loops = 0;       //!< loops around the current position in this function
+    int m_classes = 0;     //!< class bodies around the current position, for `@name`
     std::optional<SyntaxError> m_error;
     const std::atomic<bool> *m_cancelFlag = nullptr;
     unsigned m_pollCountdown = 0;

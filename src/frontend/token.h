@@ -17,6 +17,8 @@ enum class TokenType : quint8 {
     AndAnd, OrOr, QuestionQuestion, DotDot, AtStop, LeftArrow,
     // Havel compatibility (issue 11): bitwise operators and `#x` (length).
     Amp, Pipe, Caret, Tilde, LessLess, GreaterGreater, Hash, AmpEqual, PipeEqual, CaretEqual,
+    Ellipsis, // `...` (spread, rest)
+    At,       // `@` before a name in a class (`@count`), or `@(` (its constructor)
     // Literals. The lexer owns strings whole, escapes and interpolation included: a string
     // without interpolation is one String; an interpolated one is a StringPart before each
     // embedded expression, the expression's own tokens, an InterpolationEnd after each, and a

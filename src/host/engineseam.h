@@ -39,7 +39,10 @@ public:
     virtual quint64 currentTimerId() const = 0;
     //! Parks the running fiber until @p done holds; re-checked whenever timersChanged(). The
     //! wait then gives @p value() (null without it).
-    virtual void parkUntil(std::function<bool()> done, std::function<Value()> value = {}) = 0;
+    //! @p error, if given, is asked at the wake-up: a non-empty message is raised in the fiber
+    //! instead of giving the value (an awaited timer whose callback failed).
+    virtual void parkUntil(std::function<bool()> done, std::function<Value()> value = {},
+                           std::function<QString()> error = {}) = 0;
     //! Timers were created, stopped, paused, resumed or ended: re-check waits and keep-alive.
     virtual void timersChanged() = 0;
 

@@ -12,6 +12,10 @@
 
 #include <timermanager.h>
 
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+
 #include <chrono>
 #include <cstdio>
 
@@ -54,6 +58,99 @@ Interpreter::Interpreter(TimerManager *timers, QObject *parent)
     };
     Builtins::install(*m_vm);
     m_timers->install(*m_vm);
+    installPrelude();
+}
+
+void Interpreter::installPrelude()
+{
+    // The prelude is part of the binary: a syntax error in it is a bug, caught by every test.
+    SyntaxError error;
+    const std::unique_ptr<Program> program = Parser::parse(Builtins::preludeSource(), &error);
+    const auto body = program ? Compiler::compile(*program, *m_vm, &error, true) : nullptr;
+    if (!body)
+        qFatal("Interpreter: the runtime prelude does not compile: %s", qPrintable(error.toString()));
+    Builtins::installPrelude(*m_vm, *body);
+
+    for (const char *name : {"math", "string", "array", "object", "bit", "fmt", "regex", "random",
+                                "log", "pack", "time", "sys", "system", "process", "debug", "struct", "timer",
+                                "mode", "when", "types", "format", "interval", "timeout"})
+        m_builtinModules.append(QLatin1String(name));
+    auto define = [this](const QString &name, NativeFunction::Function function) {
+        m_vm->defineGlobal(name, Value(makeRef<NativeFunction>(name, std::move(function))));
+    };
+    define(QStringLiteral("@use"), [this](Vm &, std::vector<Value> &args, int line) {
+        return importModule(args.size() == 1 && args[0].isString() ? args[0].asString() : QString(), line);
+    });
+    define(QStringLiteral("@moduleLoaded"), [this](Vm &, std::vector<Value> &args, int) {
+        return moduleLoaded(args.at(0).asString());
+    });
+}
+
+Value Interpreter::importModule(const QString &spec, int line)
+{
+    auto giving = [](Value value) {
+        return Value(makeRef<NativeFunction>(QStringLiteral("use"), [value](Vm &, std::vector<Value> &, int) {
+            return value;
+        }));
+    };
+    const bool isPath = spec.contains(u'/') || spec.endsWith(QLatin1String(".hv"));
+    if (!isPath && m_builtinModules.contains(spec)) {
+        const Value builtin = m_vm->global(spec == QLatin1String("format") ? QStringLiteral("fmt") : spec);
+        if (!builtin.isUndefined())
+            return giving(builtin);
+    }
+    // A path is relative to the module being loaded (a module's own `use`), else to the
+    // script's directory.
+    const QDir directory(!m_loadingModules.isEmpty() ? QFileInfo(m_loadingModules.last()).absolutePath()
+                         : m_moduleDirectory.isEmpty() ? QDir::currentPath() : m_moduleDirectory);
+    const QDir base(m_moduleDirectory.isEmpty() ? QDir::currentPath() : m_moduleDirectory);
+    auto shown = [&base](const QString &file) { return base.relativeFilePath(file); };
+    const QString file = spec.endsWith(QLatin1String(".hv")) ? spec : spec + QStringLiteral(".hv");
+    const QString path = QFileInfo(directory.absoluteFilePath(file)).canonicalFilePath();
+    if (spec.isEmpty() || path.isEmpty())
+        fail(line, QStringLiteral("use: no module '%1': no built-in module of that name and no file %2")
+                           .arg(spec, shown(directory.absoluteFilePath(file))));
+    const auto known = m_modules.constFind(path);
+    if (known != m_modules.cend()) {
+        if (known->loaded)
+            return giving(known->exports);
+        QStringList chain;
+        for (const QString &loading : m_loadingModules.mid(m_loadingModules.indexOf(path)))
+            chain.append(shown(loading));
+        chain.append(shown(path));
+        fail(line, QStringLiteral("use: import cycle: %1").arg(chain.join(QStringLiteral(" -> "))));
+    }
+    QFile source(path);
+    if (!source.open(QIODevice::ReadOnly))
+        fail(line, QStringLiteral("use: cannot read %1: %2").arg(path, source.errorString()));
+    SyntaxError error;
+    const std::unique_ptr<Program> program = Parser::parse(QString::fromUtf8(source.readAll()), &error);
+    const auto body = program ? Compiler::compile(*program, *m_vm, &error, false, path + QStringLiteral("::"))
+                              : nullptr;
+    if (!body)
+        fail(line, QStringLiteral("use: %1: %2").arg(shown(path), error.toString()));
+    m_modules.insert(path, Module{});
+    m_loadingModules.append(path);
+    return Value(makeRef<Closure>(&m_vm->heap(), body));
+}
+
+Value Interpreter::moduleLoaded(const QString &prefix)
+{
+    const QString path = prefix.chopped(2);
+    auto exports = makeRef<Object>(&m_vm->heap());
+    for (int i = 0; i < m_vm->globalCount(); ++i) {
+        const QString &name = m_vm->globalName(i);
+        if (!name.startsWith(prefix))
+            continue;
+        const Value value = m_vm->global(name);
+        if (!value.isUndefined())
+            exports->set(name.mid(prefix.size()), value);
+    }
+    Module &module = m_modules[path];
+    module.loaded = true;
+    module.exports = Value(exports);
+    m_loadingModules.removeAll(path);
+    return module.exports;
 }
 
 Interpreter::~Interpreter()
@@ -210,6 +307,7 @@ void Interpreter::stopEverything()
 
 void Interpreter::teardown()
 {
+    m_modules.clear();
     m_timers->stopAll();
     m_timers->clear();
     m_waiters.clear();
@@ -237,6 +335,16 @@ void Interpreter::timersChanged()
         } else if (m_waiters[i].done()) {
             const Waiter waiter = std::move(m_waiters[i]);
             m_waiters.erase(m_waiters.begin() + std::ptrdiff_t(i));
+            const QString error = waiter.error ? waiter.error() : QString();
+            if (const auto fiber = waiter.fiber.lock(); fiber && !error.isEmpty()) {
+                // Raised where the fiber waits, as a throw of the message: catch (e) gets it.
+                RuntimeError raised;
+                raised.line = Vm::lineOf(*fiber);
+                raised.message = error;
+                raised.thrown = Value(error);
+                raised.isThrow = true;
+                fiber->pendingError = std::move(raised);
+            }
             m_vm->wakeWith({waiter.fiber, waiter.token}, waiter.value ? waiter.value() : Value());
         } else {
             ++i;
@@ -287,13 +395,14 @@ quint64 Interpreter::currentTimerId() const
     return fiber ? fiber->timerId : 0;
 }
 
-void Interpreter::parkUntil(std::function<bool()> done, std::function<Value()> value)
+void Interpreter::parkUntil(std::function<bool()> done, std::function<Value()> value,
+                            std::function<QString()> error)
 {
     if (done())
         return;
     const std::weak_ptr<Fiber> fiber = m_vm->currentFiberRef();
     const quint64 token = m_vm->parkCurrent();
-    m_waiters.push_back({fiber, token, std::move(done), std::move(value)});
+    m_waiters.push_back({fiber, token, std::move(done), std::move(value), std::move(error)});
 }
 
 Value Interpreter::awaitTimer(quint64 id, int line)

@@ -23,7 +23,9 @@
 #include <value.h>
 #include <vmhost.h>
 
+#include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QStringList>
 
 #include <atomic>
 #include <functional>
@@ -59,6 +61,9 @@ public:
 
     //! The script's file name, used in timer labels ("demo.hv:12").
     void setScriptName(const QString &name) { m_scriptName = name; }
+    //! Where `use NAME` and `use {a} from "file"` look for NAME.hv / file (default: the working
+    //! directory, which is the script's own when havel runs it from there).
+    void setModuleDirectory(const QString &directory) { m_moduleDirectory = directory; }
     const QString &scriptName() const override { return m_scriptName; }
     //! Havel's own rule: stop pending timers when the script body ends.
     void setExitWhenDone(bool on);
@@ -125,7 +130,8 @@ private:
     // EngineSeam
     void runCallback(quint64 timerId, const Value &callable, CallbackDone done) override;
     quint64 currentTimerId() const override;
-    void parkUntil(std::function<bool()> done, std::function<Value()> value) override;
+    void parkUntil(std::function<bool()> done, std::function<Value()> value,
+                   std::function<QString()> error) override;
     Value awaitTimer(quint64 id, int line) override;
     void tasksChanged() override;
     void timersChanged() override;
@@ -136,6 +142,12 @@ private:
 
     void stopEverything();
     void teardown();
+    //! Compiles the runtime's Havel-written methods (src/runtime/prelude.cpp) into the VM.
+    void installPrelude();
+    //! `use SPEC`: a function giving a built-in module, or the body of the file module SPEC
+    //! (compiled on first use; its body returns its exports), or its exports once loaded.
+    Value importModule(const QString &spec, int line);
+    Value moduleLoaded(const QString &prefix);
     bool hasWork() const;
 
     struct Waiter
@@ -144,6 +156,7 @@ private:
         quint64 token;
         std::function<bool()> done;
         std::function<Value()> value;
+        std::function<QString()> error;
     };
 
     TimerManager *const m_timerManager;
@@ -153,6 +166,15 @@ private:
     std::vector<Waiter> m_waiters;
     std::weak_ptr<Fiber> m_body; //!< the script body's fiber, while it runs
     QString m_scriptName = QStringLiteral("<script>");
+    QString m_moduleDirectory;
+    struct Module
+    {
+        bool loaded = false; //!< its body has run; else it is running (a cycle if used again)
+        Value exports;
+    };
+    QHash<QString, Module> m_modules;  //!< by canonical path
+    QStringList m_loadingModules;      //!< the chain of modules whose bodies are running
+    QStringList m_builtinModules;      //!< the names `use NAME` finds without a file
     QString m_mode = QStringLiteral("default");
     Output m_out;
     Output m_err;

@@ -137,8 +137,13 @@ void TimerBindings::fire(quint64 id)
 
 void TimerBindings::callbackEnded(quint64 id, const QString &error, const Value &result, bool reportedToCore)
 {
-    if (const auto awaited = m_results.find(id); awaited != m_results.end())
+    if (const auto awaited = m_results.find(id); awaited != m_results.end()) {
         awaited->second = result;
+        if (!error.isEmpty())
+            m_resultErrors[id] = error;
+        else
+            m_resultErrors.erase(id);
+    }
     const auto it = m_entries.find(id);
     if (it != m_entries.end()) {
         Entry &entry = it->second;
@@ -220,6 +225,7 @@ void TimerBindings::clear()
 {
     m_entries.clear();
     m_results.clear();
+    m_resultErrors.clear();
     m_keepAlive = 0;
 }
 
@@ -387,7 +393,14 @@ Value TimerBindings::awaitTimer(quint64 id, int line)
     if (it != m_entries.end() && it->second.pauseReasons != 0 && !keepsAlive())
         fail(line, QStringLiteral("await: timer %1 is paused and no other timer could resume it").arg(id));
     m_results.emplace(id, Value());
-    m_engine.parkUntil([this, id] { return !isLive(id); }, take);
+    m_engine.parkUntil([this, id] { return !isLive(id); }, take, [this, id] {
+        const auto it = m_resultErrors.find(id);
+        if (it == m_resultErrors.end())
+            return QString();
+        const QString error = it->second;
+        m_resultErrors.erase(it);
+        return error;
+    });
     return Value();
 }
 

@@ -128,6 +128,8 @@ private:
     //! Callback results kept for `await`, for the timers some fiber awaits (only those).
     std::unordered_map<quint64, Value> m_results;
     FireObserver m_fireObserver; //!< empty unless traced: then each fire costs a status read
+    //! The error of an awaited timer's last callback, raised in the awaiting fiber.
+    std::unordered_map<quint64, QString> m_resultErrors;
 };
 
 } // namespace havel::script

@@ -85,9 +85,10 @@ Value sleepNative(Vm &vm, std::vector<Value> &args, int line)
     return Value();
 }
 
-QHash<QString, Vm::Method> arrayMethods()
+} // namespace
+
+void modules::installCoreArrayMethods(QHash<QString, Vm::Method> &methods)
 {
-    QHash<QString, Vm::Method> methods;
     methods.insert(QStringLiteral("push"), [](Vm &, const Value &receiver, std::vector<Value> &args, int) {
         auto &items = receiver.asArray()->items;
         for (Value &arg : args)
@@ -127,8 +128,9 @@ QHash<QString, Vm::Method> arrayMethods()
             return index ? Value(qint64(-1)) : Value(false);
         });
     }
-    return methods;
 }
+
+namespace {
 
 QHash<QString, Vm::Method> channelMethods()
 {
@@ -358,14 +360,15 @@ void Builtins::install(Vm &vm)
         return Value(makeRef<Array>(&vm.heap(), std::move(pairs)));
     });
 
-    // `use NAME` (the parser's `@use("NAME")`): Havel's built-in modules are globals here
-    // already; `use format` names the module `fmt`. An unknown name is a runtime error.
+    // `use NAME` (the parser's `@use("NAME")()`): a function giving the built-in module (`use
+    // format` is fmt). The interpreter replaces this with one that also loads file modules.
     define(QStringLiteral("@use"), [](Vm &vm, std::vector<Value> &args, int line) {
         const QString name = args.size() == 1 ? vm.toText(args.front()) : QString();
         const QString global = name == QLatin1String("format") ? QStringLiteral("fmt") : name;
         if (!vm.isDeclaredGlobal(global))
             fail(line, QStringLiteral("use: unknown module '%1'").arg(name));
-        return Value();
+        const Value module = vm.global(global);
+        return Value(native(QStringLiteral("use"), [module](Vm &, std::vector<Value> &, int) { return module; }));
     });
 
     // Havel's library (issue 11), one module per file.
@@ -379,8 +382,9 @@ void Builtins::install(Vm &vm)
     modules::installLog(vm);
     modules::installRegex(vm);
     modules::installPack(vm);
+    modules::installDebug(vm);
 
-    vm.setMethods(Value::Type::Array, arrayMethods());
+    modules::installArray(vm);
     vm.setMethods(Value::Type::String, stringMethods());
     vm.setMethods(Value::Type::Channel, channelMethods());
 

@@ -10,6 +10,7 @@
 namespace havel::script {
 
 class Vm;
+struct FunctionProto;
 
 //! Thread: the interpreter thread (the functions it installs run there).
 namespace Builtins {
@@ -25,6 +26,13 @@ qint64 durationMs(const Value &value, const QString &function, int line);
 //! Checks the argument count of a built-in.
 void expectArgs(const std::vector<Value> &args, std::size_t min, std::size_t max,
                 const QString &function, int line);
+
+//! The runtime's methods written in Havel (map, filter, sort with a comparator...): the host
+//! compiles this with Compiler::compile(..., library = true) and passes the body to
+//! installPrelude().
+QString preludeSource();
+//! Installs the functions of the compiled prelude as methods and module functions.
+void installPrelude(Vm &vm, const FunctionProto &body);
 
 } // namespace Builtins
 

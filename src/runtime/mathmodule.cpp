@@ -18,6 +18,47 @@ Value integral(double d)
     return Value(d);
 }
 
+//! Havel's math module loads its physics part too (modules/lang/math/physics.hv): SI
+//! constants (G is standard gravity, G0 the gravitational constant) and textbook formulas.
+void installPhysics(ModuleBuilder &math)
+{
+    constexpr double kGravity = 9.80665, kLight = 299792458.0, kPlanck = 6.62607015e-34;
+    const std::pair<const char *, double> constants[] = {
+        {"G", kGravity}, {"C", kLight}, {"G0", 6.67430e-11}, {"KB", 1.380649e-23},
+        {"NA", 6.02214076e23}, {"RGAS", 8.314462618}, {"ME", 9.1093837015e-31},
+        {"MP", 1.67262192369e-27}, {"ECHARGE", 1.602176634e-19}, {"HPLANCK", kPlanck},
+        {"EPS0", 8.8541878128e-12}, {"MU0", 1.25663706212e-6},
+    };
+    for (const auto &constant : constants)
+        math.constant(QLatin1String(constant.first), Value(constant.second));
+    // name, arity, formula over the arguments as doubles
+    using Formula = double (*)(const double *);
+    struct Entry { const char *name; int minArgs; int maxArgs; Formula formula; };
+    static const Entry formulas[] = {
+        {"force", 2, 2, [](const double *a) { return a[0] * a[1]; }},
+        {"momentum", 2, 2, [](const double *a) { return a[0] * a[1]; }},
+        {"kinetic_energy", 2, 2, [](const double *a) { return 0.5 * a[0] * a[1] * a[1]; }},
+        {"potential_energy", 2, 3, [](const double *a) { return a[0] * a[2] * a[1]; }},
+        {"wavelength", 1, 1, [](const double *a) { return kLight / a[0]; }},
+        {"photon_energy", 1, 1, [](const double *a) { return kPlanck * a[0]; }},
+        {"ohm_law", 2, 2, [](const double *a) { return a[0] / a[1]; }},
+        {"gravitational_force", 3, 3, [](const double *a) { return 6.67430e-11 * a[0] * a[1] / (a[2] * a[2]); }},
+        {"escape_velocity", 2, 2, [](const double *a) { return std::sqrt(2 * 6.67430e-11 * a[0] / a[1]); }},
+        {"lorentz_factor", 1, 1, [](const double *a) { return 1.0 / std::sqrt(1.0 - a[0] * a[0] / (kLight * kLight)); }},
+    };
+    for (const Entry &entry : formulas) {
+        const QString qname = QStringLiteral("math.") + QLatin1String(entry.name);
+        const Entry *e = &entry;
+        math.function(QLatin1String(entry.name), [qname, e](Vm &, std::vector<Value> &args, int line) {
+            Builtins::expectArgs(args, std::size_t(e->minArgs), std::size_t(e->maxArgs), qname, line);
+            double a[3] = {0, 0, kGravity}; // potential_energy's gravity defaults to G
+            for (std::size_t i = 0; i < args.size(); ++i)
+                a[i] = numberArg(args, i, qname, line);
+            return Value(e->formula(a));
+        });
+    }
+}
+
 } // namespace
 
 void installMath(Vm &vm)
@@ -117,6 +158,7 @@ void installMath(Vm &vm)
     math.constant(QStringLiteral("TAU"), Value(2 * std::numbers::pi));
     math.constant(QStringLiteral("INF"), Value(std::numeric_limits<double>::infinity()));
     math.constant(QStringLiteral("NAN"), Value(std::numeric_limits<double>::quiet_NaN()));
+    installPhysics(math);
     installRandom(vm, *math.object()); // math.random, randint and choice share its generator
     math.install();
     vm.defineGlobal(QStringLiteral("PI"), Value(std::numbers::pi));

@@ -104,6 +104,11 @@ void installRegex(Vm &vm);
 //! Also adds math.random, math.randint and math.choice to @p math.
 void installRandom(Vm &vm, Object &math);
 void installPack(Vm &vm);
+void installDebug(Vm &vm);
+//! Array methods, the `array` module and the built-ins of spread, destructuring and slicing.
+void installArray(Vm &vm);
+//! push, pop, join, len, has and friends (builtins.cpp), added to @p methods.
+void installCoreArrayMethods(QHash<QString, Vm::Method> &methods);
 //! fmt.format's `{}` placeholders filled from args[first..].
 QString formatString(Vm &vm, const QString &format, const std::vector<Value> &args, std::size_t first,
                      const QString &function, int line);

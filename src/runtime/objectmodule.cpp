@@ -26,6 +26,30 @@ Value keyList(Vm &vm, const Object &object)
     return makeArray(vm, std::move(keys));
 }
 
+enum class SetOp { Union, Intersection, Difference };
+
+Value setOperation(Vm &vm, const Object &a, const Object &b, SetOp op)
+{
+    auto in = [](const Object &set, const QString &key) {
+        const Value *value = set.get(key);
+        return value && value->isTruthy();
+    };
+    auto result = makeRef<Object>(&vm.heap());
+    for (const auto &entry : a.entries()) {
+        if (!entry.second.isTruthy())
+            continue;
+        if (op == SetOp::Union || (op == SetOp::Intersection) == in(b, entry.first))
+            result->set(entry.first, true);
+    }
+    if (op == SetOp::Union) {
+        for (const auto &entry : b.entries()) {
+            if (entry.second.isTruthy())
+                result->set(entry.first, true);
+        }
+    }
+    return Value(result);
+}
+
 const Entry kEntries[] = {
     {"keys", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) { return keyList(vm, o); }},
     {"values", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) {
@@ -82,6 +106,18 @@ const Entry kEntries[] = {
              merged->set(entry.first, entry.second);
          return Value(merged);
      }},
+    // Sets (`{1, 2}` is an object whose keys are its items, each true): union keeps a's keys
+    // then b's new ones; intersection and difference keep a's order. A key set to false is
+    // not in the set.
+    {"union", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
+         return setOperation(vm, o, objectArg(args, 1, full, line), SetOp::Union);
+     }},
+    {"intersection", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
+         return setOperation(vm, o, objectArg(args, 1, full, line), SetOp::Intersection);
+     }},
+    {"difference", 1, [](Vm &vm, Object &o, std::vector<Value> &args, const QString &full, int line) {
+         return setOperation(vm, o, objectArg(args, 1, full, line), SetOp::Difference);
+     }},
     {"clone", 0, [](Vm &vm, Object &o, std::vector<Value> &, const QString &, int) {
          auto copy = makeRef<Object>(&vm.heap());
          for (const auto &entry : o.entries())
@@ -114,6 +150,28 @@ void installObject(Vm &vm)
     }
     module.install();
     vm.setMethods(Value::Type::Object, std::move(methods));
+    // `struct.get(p, "y")`, `struct.set(p, "y", v)`, `struct.fields(p)`: a struct instance is
+    // an object (see the parser's classDeclaration).
+    ModuleBuilder structs(vm, QStringLiteral("struct"));
+    structs.function(QStringLiteral("get"), [](Vm &, std::vector<Value> &args, int line) {
+        expectArgs(args, 2, 2, QStringLiteral("struct.get"), line);
+        const Value *value = objectArg(args, 0, QStringLiteral("struct.get"), line)
+                                     .get(stringArg(args, 1, QStringLiteral("struct.get"), line));
+        return value ? *value : Value();
+    });
+    structs.function(QStringLiteral("set"), [](Vm &, std::vector<Value> &args, int line) {
+        expectArgs(args, 3, 3, QStringLiteral("struct.set"), line);
+        objectArg(args, 0, QStringLiteral("struct.set"), line).set(stringArg(args, 1, QStringLiteral("struct.set"), line), args[2]);
+        return args[2];
+    });
+    structs.function(QStringLiteral("fields"), [](Vm &vm, std::vector<Value> &args, int line) {
+        expectArgs(args, 1, 1, QStringLiteral("struct.fields"), line);
+        std::vector<Value> keys;
+        for (const QString &key : objectArg(args, 0, QStringLiteral("struct.fields"), line).keys())
+            keys.emplace_back(key);
+        return makeArray(vm, std::move(keys));
+    });
+    structs.install();
 }
 
 } // namespace havel::script::modules

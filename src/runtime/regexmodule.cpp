@@ -107,6 +107,7 @@ void installRegex(Vm &vm)
         expectArgs(args, 1, 1, QStringLiteral("regex.escape"), line);
         return Value(QRegularExpression::escape(stringArg(args, 0, QStringLiteral("regex.escape"), line)));
     });
+    vm.defineGlobal(QStringLiteral("escape_regex"), *regex.object()->get(QStringLiteral("escape")));
     regex.install();
 }
 

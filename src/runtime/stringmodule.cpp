@@ -148,6 +148,8 @@ void installString(Vm &vm)
             return Value();
         return Value(qint64(points.at(i)));
     });
+    // Havel's flat `replace(s, old, new)` (its smoke suite's replace_global_plain).
+    vm.defineGlobal(QStringLiteral("replace"), *string.object()->get(QStringLiteral("replace")));
     string.install();
 }
 

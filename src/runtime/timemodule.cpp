@@ -3,6 +3,8 @@
 // The calendar is Qt's: nothing here computes dates by hand.
 #include "moduleutil.h"
 
+#include <cmath>
+
 #include <QtCore/QDateTime>
 #include <QtCore/QLocale>
 #include <QtCore/QTimeZone>
@@ -148,6 +150,29 @@ void installTime(Vm &vm, NativeFunction::Function sleep)
             return Value(QLocale::c().toString(when, qtFormat));
         });
     }
+    // duration(ms): human-readable, largest units first, zero parts left out: "1h 1m 5s",
+    // "1.5s", "250ms", "2d 3h". Havel documents the signature only; this is the format.
+    time.function(QStringLiteral("duration"), [](Vm &, std::vector<Value> &args, int line) {
+        expectArgs(args, 1, 1, QStringLiteral("time.duration"), line);
+        const double value = numberArg(args, 0, QStringLiteral("time.duration"), line);
+        if (!std::isfinite(value))
+            fail(line, QStringLiteral("time.duration: argument 1 must be a finite number of milliseconds"));
+        qint64 ms = qint64(std::llround(std::fabs(value)));
+        const QString sign = value < 0 && ms > 0 ? QStringLiteral("-") : QString();
+        if (ms < 1000)
+            return Value(sign + QString::number(ms) + QStringLiteral("ms"));
+        QStringList parts;
+        for (const auto &[unit, size] : {std::pair{"d", qint64(86'400'000)}, std::pair{"h", qint64(3'600'000)},
+                                         std::pair{"m", qint64(60'000)}}) {
+            if (ms >= size) {
+                parts.append(QString::number(ms / size) + QLatin1String(unit));
+                ms %= size;
+            }
+        }
+        if (ms > 0)
+            parts.append(Value::formatNumber(double(ms) / 1000.0) + QStringLiteral("s"));
+        return Value(sign + parts.join(u' '));
+    });
     time.install();
 }
 

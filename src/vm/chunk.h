@@ -43,6 +43,9 @@ enum class Op : std::uint8_t {
     Go, Send, Receive, Yield, Await,
     // Havel compatibility (issue 11): integer bitwise operators and `#x` (length).
     BitAnd, BitOr, BitXor, ShiftLeft, ShiftRight, BitNot, Length,
+    // `return f(x)`: the call replaces the caller's frame (followed by a Return for callees
+    // that are not script functions).
+    TailCall,
 };
 
 struct FunctionProto;
@@ -70,6 +73,8 @@ struct FunctionProto
     int line = 0;
     int slotCount = 0;     //!< the most locals it ever has at once, slot 0 included
     bool isGenerator = false; //!< it yields: a call makes a coroutine instead of running it
+    bool variadic = false;    //!< the last parameter takes the extra arguments as an array
+    bool library = false;     //!< the runtime's own script code: errors point at its caller
     std::vector<UpvalueSource> upvalues;
     QStringList upvalueNames;
     Chunk chunk;

@@ -211,7 +211,8 @@ public:
     QHash<QString, Ref<NativeFunction>> members;
     //! Built-ins the VM itself carries out, because they call script code: atomic(fn) runs
     //! fn in a frame of the calling fiber that no other fiber may preempt.
-    enum class Intrinsic { None, Atomic };
+    //! apply(f, args) calls f with the items of args as its arguments (spread in calls).
+    enum class Intrinsic { None, Atomic, Apply };
     Intrinsic intrinsic = Intrinsic::None;
 };
 

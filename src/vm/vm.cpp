@@ -34,6 +34,8 @@ constexpr qint64 kSliceNs = 2'000'000;
 //! How many backward jumps and calls pass between two looks at the clock.
 constexpr int kBudgetCheckEvery = 256;
 constexpr int kMaxPrintDepth = 64;
+//! How far past its end an array may be assigned to (the gap fills with null).
+constexpr qint64 kMaxIndexGap = 1 << 20;
 
 //! How many allocations pass between two measurements of the heap.
 constexpr int kAllocationsPerHeapCheck = 1024;
@@ -109,6 +111,16 @@ QString opText(Op op, bool compound)
 //! - * / % ** on numbers; line -1: the VM fills in the instruction's line.
 Value arithmetic(Op op, const Value &left, const Value &right, bool compound)
 {
+    // "ha" * 3 repeats the string (Havel's string_repeat); so does 3 * "ha".
+    if (op == Op::Mul && (left.isString() || right.isString()) && (left.isInt() || right.isInt())) {
+        const QString &text = left.isString() ? left.asString() : right.asString();
+        const qint64 times = left.isInt() ? left.asInt() : right.asInt();
+        if (times < 0)
+            fail(-1, QStringLiteral("Cannot repeat a string a negative number of times (%1).").arg(times));
+        if (text.size() > 0 && times > (qint64(1) << 28) / text.size())
+            fail(-1, QStringLiteral("OutOfMemory: \"...\" * %1 is too long a string.").arg(times));
+        return text.repeated(qsizetype(times));
+    }
     if (!left.isNumber() || !right.isNumber())
         fail(-1, QStringLiteral("Operands of '%1' must be numbers, not %2 and %3.")
                          .arg(opText(op, compound), left.typeName(), right.typeName()));
@@ -284,11 +296,36 @@ void Vm::clearGlobals()
 {
     for (Value &value : m_globals)
         value = Value::undefined();
+    for (auto &methods : m_scriptMethods)
+        methods.clear();
 }
 
 void Vm::setMethods(Value::Type type, QHash<QString, Method> methods)
 {
     m_methods[std::size_t(type)] = std::move(methods);
+}
+
+void Vm::setScriptMethod(Value::Type type, const QString &name, Value function)
+{
+    m_scriptMethods[std::size_t(type)].insert(name, std::move(function));
+}
+
+void Vm::callScriptMethod(Fiber &fiber, const Value &function, std::size_t receiverIndex, int argc, int line)
+{
+    fiber.stack.insert(fiber.stack.begin() + std::ptrdiff_t(receiverIndex), function);
+    callValue(fiber, receiverIndex, argc + 1, line);
+}
+
+int Vm::userLine(const Fiber &fiber)
+{
+    for (auto frame = fiber.frames.rbegin(); frame != fiber.frames.rend(); ++frame) {
+        const FunctionProto &proto = *frame->closure->proto;
+        if (proto.library)
+            continue;
+        const std::size_t at = std::size_t(frame->ip - proto.chunk.code.data());
+        return at > 0 && at <= proto.chunk.lines.size() ? proto.chunk.lines[at - 1] : proto.line;
+    }
+    return 0;
 }
 
 // --- fibers and the scheduler ------------------------------------------------------------
@@ -579,7 +616,19 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
             fail(line, QStringLiteral("Stack overflow."));
         const FunctionProto &proto = *closure->proto;
         const int arity = int(proto.params.size());
-        if (argc < arity) {
+        if (proto.variadic) {
+            // `fn f(a, ...rest)`: the arguments past the fixed ones become one array.
+            const int fixed = arity - 1;
+            std::vector<Value> extra;
+            if (argc > fixed) {
+                extra.assign(std::make_move_iterator(fiber.stack.end() - (argc - fixed)),
+                             std::make_move_iterator(fiber.stack.end()));
+                fiber.stack.resize(fiber.stack.size() - std::size_t(argc - fixed));
+            }
+            for (int i = argc; i < fixed; ++i)
+                fiber.stack.emplace_back();
+            fiber.stack.emplace_back(makeRef<Array>(&m_heap, std::move(extra)));
+        } else if (argc < arity) {
             for (int i = argc; i < arity; ++i)
                 fiber.stack.emplace_back();
         } else if (argc > arity) {
@@ -627,6 +676,20 @@ void Vm::callValue(Fiber &fiber, std::size_t calleeIndex, int argc, int line)
             }
             return;
         }
+        if (native->intrinsic == NativeFunction::Intrinsic::Apply) {
+            if (argc != 2 || !fiber.stack.back().isArray())
+                fail(line, QStringLiteral("apply: expected a function and an array of arguments"));
+            const Value list = std::move(fiber.stack.back());
+            fiber.stack.pop_back();
+            fiber.stack[calleeIndex] = std::move(fiber.stack.back());
+            fiber.stack.pop_back();
+            const auto &items = list.asArray()->items;
+            if (items.size() > 0xFFFF)
+                fail(line, QStringLiteral("apply: too many arguments (%1)").arg(items.size()));
+            fiber.stack.insert(fiber.stack.end(), items.begin(), items.end());
+            callValue(fiber, calleeIndex, int(items.size()), line);
+            return;
+        }
         Value result = callNative(fiber, *native, calleeIndex, argc, line);
         fiber.stack.resize(calleeIndex);
         fiber.stack.push_back(std::move(result));
@@ -655,10 +718,22 @@ Value Vm::callNative(Fiber &fiber, const NativeFunction &native, std::size_t cal
 void Vm::invoke(Fiber &fiber, std::size_t receiverIndex, const QString &name, int argc, int line)
 {
     const Value receiver = fiber.stack[receiverIndex];
+    if (argc == 0 && (name == QLatin1String("__callable") || name == QLatin1String("__isArray"))) {
+        // Type tests for the prelude (src/runtime/prelude.cpp), on every value.
+        const bool answer = name == QLatin1String("__callable") ? receiver.isCallable() : receiver.isArray();
+        fiber.stack.resize(receiverIndex);
+        fiber.stack.emplace_back(answer);
+        return;
+    }
     switch (receiver.type()) {
     case Value::Type::Object: {
         const Value *property = receiver.asObject()->get(name);
         if (!property) {
+            const auto &scripted = m_scriptMethods[std::size_t(Value::Type::Object)];
+            if (const auto found = scripted.constFind(name); found != scripted.cend()) {
+                callScriptMethod(fiber, found.value(), receiverIndex, argc, line);
+                return;
+            }
             // Havel's object methods (`o.has(k)`, `o.keys()`), unless a key of that name
             // shadows them.
             const auto &methods = m_methods[std::size_t(Value::Type::Object)];
@@ -691,8 +766,19 @@ void Vm::invoke(Fiber &fiber, std::size_t receiverIndex, const QString &name, in
         return;
     }
     default: {
+        const auto &scripted = m_scriptMethods[std::size_t(receiver.type())];
+        if (const auto found = scripted.constFind(name); found != scripted.cend()) {
+            callScriptMethod(fiber, found.value(), receiverIndex, argc, line);
+            return;
+        }
         const auto &methods = m_methods[std::size_t(receiver.type())];
         const auto it = methods.constFind(name);
+        if (it == methods.cend() && name == QLatin1String("is_nil") && argc == 0) {
+            // Havel's `v.is_nil()`, on every value.
+            fiber.stack.resize(receiverIndex);
+            fiber.stack.emplace_back(receiver.isNull());
+            return;
+        }
         if (it == methods.cend())
             fail(line, QStringLiteral("%1 has no method '%2'.").arg(receiver.typeName(), name));
         std::vector<Value> args(std::make_move_iterator(fiber.stack.end() - argc),
@@ -736,6 +822,7 @@ void Vm::execute(Fiber &fiber)
     } restore{this, &fiber, previous};
 
     std::vector<Value> &stack = fiber.stack;
+    Value tailCaller; // see Op::TailCall
     const std::uint8_t *ip = nullptr;
     const std::uint8_t *opStart = nullptr;
     Fiber::Frame *frame = nullptr;
@@ -777,6 +864,8 @@ void Vm::execute(Fiber &fiber)
     auto unwind = [&](RuntimeError &error) {
         if (error.line < 0)
             error.line = lineAt(opStart);
+        if (proto && proto->library) // the prelude's own code: point at the script's call
+            error.line = userLine(fiber);
         if (fiber.handlers.empty()) {
             finish(fiber, &error);
             return false;
@@ -1237,6 +1326,41 @@ void Vm::execute(Fiber &fiber)
                     }
                     break;
                 }
+                case Op::TailCall: {
+                    const int argc = READ_U16();
+                    SAVE_IP();
+                    std::size_t calleeIndex = stack.size() - std::size_t(argc) - 1;
+                    const std::size_t frames = fiber.frames.size();
+                    const Value &callee = stack[calleeIndex];
+                    bool replaced = false;
+                    if (callee.type() == Value::Type::Closure && !callee.asClosure()->proto->isGenerator
+                        && !frame->atomic) {
+                        // The callee takes this frame's place: its slots move down to our base.
+                        // The function we leave stays alive until the call is made (proto
+                        // points into it, and an error in the call reads its lines).
+                        const std::size_t base = frame->base;
+                        tailCaller = stack[base];
+                        replaced = true;
+                        closeUpvalues(fiber, base);
+                        std::move(stack.begin() + std::ptrdiff_t(calleeIndex), stack.end(),
+                                  stack.begin() + std::ptrdiff_t(base));
+                        stack.resize(base + std::size_t(argc) + 1);
+                        fiber.frames.pop_back();
+                        calleeIndex = base;
+                    }
+                    callValue(fiber, calleeIndex, argc, lineAt(opStart));
+                    if (fiber.state != Fiber::State::Running)
+                        return;
+                    if (replaced || fiber.frames.size() != frames) {
+                        load();
+                        if (--m_budget <= 0 && budgetExpired(lineAt(ip))) {
+                            SAVE_IP();
+                            fiber.state = Fiber::State::Runnable;
+                            return;
+                        }
+                    }
+                    break;
+                }
                 case Op::Closure: {
                     NOTE_ALLOCATION();
                     const auto &function = proto->chunk.functions[READ_U32()];
@@ -1372,10 +1496,12 @@ void Vm::execute(Fiber &fiber)
                     SAVE_IP();
                     const Value source = std::move(stack.back());
                     stack.pop_back();
+                    // `<- v` on anything but a channel or a task gives v (Havel's smoke suite:
+                    // `x = <-42`, `<-sleep(1)`, `<-f()` on a `co fn` that already returned).
                     if (Op(*opStart) == Op::Receive && !source.isChannel() && !source.isTask())
-                        fail(-1, QStringLiteral("Cannot receive from %1: '<-' takes a channel or a coroutine.")
-                                         .arg(source.typeName()));
-                    await(fiber, source, lineAt(opStart));
+                        stack.push_back(source);
+                    else
+                        await(fiber, source, lineAt(opStart));
                     if (fiber.state != Fiber::State::Running)
                         return;
                     break;
@@ -1633,6 +1759,8 @@ Value Vm::getMember(const Value &object, const QString &name, int line)
     switch (object.type()) {
     case Value::Type::Object: {
         const Value *value = object.asObject()->get(name);
+        if (!value && (name == QLatin1String("len") || name == QLatin1String("length")))
+            return qint64(object.asObject()->size()); // `s.len` of a set, unless a key says otherwise
         return value ? *value : Value();
     }
     case Value::Type::Native: {
@@ -1704,11 +1832,13 @@ void Vm::setIndex(const Value &object, const Value &index, const Value &value, i
         qint64 i = index.asInt();
         if (i < 0)
             i += qint64(items.size());
-        if (i == qint64(items.size())) {
+        if (i >= qint64(items.size()) && i < qint64(items.size()) + kMaxIndexGap) {
+            // Past the end pads with null, as Havel does (`arr[3] = 5` on [1, 2]).
+            items.resize(std::size_t(i));
             items.push_back(value);
             return;
         }
-        if (i < 0 || i > qint64(items.size()))
+        if (i < 0 || i >= qint64(items.size()))
             fail(line, QStringLiteral("Index %1 out of range (length %2).").arg(index.asInt()).arg(items.size()));
         items[std::size_t(i)] = value;
         return;

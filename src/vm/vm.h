@@ -68,11 +68,19 @@ public:
     bool isDeclaredGlobal(const QString &name) const;
     void defineGlobal(const QString &name, Value value);
     const QString &globalName(int index) const { return m_globalNames.at(index); }
-    //! Sets every global to undefined (teardown).
+    int globalCount() const { return int(m_globals.size()); }
+    //! The value of global @p name (undefined if it has none).
+    Value global(const QString &name) { return m_globals[std::size_t(globalIndex(name))]; }
+    //! Sets every global to undefined and drops the script methods (teardown).
     void clearGlobals();
 
     // --- the runtime library ---
     void setMethods(Value::Type type, QHash<QString, Method> methods);
+    //! A method of a built-in type written in Havel (the runtime's prelude: map, filter, sort
+    //! with a comparator...): @p function is called with the receiver, then the arguments, on
+    //! the calling fiber, so that the callbacks it calls may park, throw or be preempted.
+    //! It comes before a built-in method of the same name.
+    void setScriptMethod(Value::Type type, const QString &name, Value function);
 
     // --- fibers ---
     //! A new fiber that will call @p callable with no arguments; not yet scheduled.
@@ -174,6 +182,12 @@ private:
     QStringList m_globalNames;
     QHash<QString, int> m_globalIndex;
     std::array<QHash<QString, Method>, 15> m_methods;
+    std::array<QHash<QString, Value>, 15> m_scriptMethods;
+    //! Calls the prelude method @p function with the receiver at @p receiverIndex as its first
+    //! argument.
+    void callScriptMethod(Fiber &fiber, const Value &function, std::size_t receiverIndex, int argc, int line);
+    //! The line of the innermost frame that is not the runtime's own script code.
+    static int userLine(const Fiber &fiber);
 
     std::unordered_map<Fiber *, std::shared_ptr<Fiber>> m_fibers; //!< every fiber not yet done
     std::deque<std::shared_ptr<Fiber>> m_runQueue;

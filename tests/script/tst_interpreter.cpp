@@ -120,7 +120,7 @@ void tst_Interpreter::exitCodes_data()
     QTest::newRow("exit when done") << "setInterval(() => print(\"never\"), 1)" << true << "" << 0;
     QTest::newRow("callback error isolated")
             << "setTimeout(fn() {\n  throw \"x\"\n}, 0)" << false << "[line 2] RuntimeError in timer 1: x\n" << 0;
-    QTest::newRow("stack overflow") << "fn f() { return f() }\nf()" << false << "[line 1] RuntimeError: Stack overflow.\n" << 70;
+    QTest::newRow("stack overflow") << "fn f() { return 1 + f() }\nf()" << false << "[line 1] RuntimeError: Stack overflow.\n" << 70;
 }
 
 void tst_Interpreter::exitCodes()
