@@ -162,6 +162,8 @@ bool InspectorRun::start()
     }
     checkScriptOutput(m_host);
     m_host.setMaxHeapBytes(m_invocation.maxHeapBytes);
+    if (!m_invocation.scriptPath.isEmpty())
+        m_host.setModuleDirectory(QFileInfo(m_invocation.scriptPath).absolutePath());
     m_host.start(m_invocation.source, m_invocation.scriptName, m_invocation.exitWhenDone);
     return true;
 }

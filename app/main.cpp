@@ -379,6 +379,8 @@ int runHeadless(int &argc, char **argv, const Invocation &invocation)
     QObject::connect(&host, &havel::script::ScriptHost::finished, &app, &QCoreApplication::exit,
                      Qt::QueuedConnection);
     host.setMaxHeapBytes(invocation.maxHeapBytes);
+    if (!invocation.scriptPath.isEmpty())
+        host.setModuleDirectory(QFileInfo(invocation.scriptPath).absolutePath());
     host.start(invocation.source, invocation.scriptName, invocation.exitWhenDone);
     const int exitCode = app.exec();
     return havel::app::finishTrace(invocation, trace, exitCode);

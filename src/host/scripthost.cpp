@@ -51,6 +51,7 @@ void ScriptHost::start(const QString &source, const QString &scriptName, bool ex
     if (m_fireObserver)
         m_interpreter->setFireObserver(m_fireObserver);
     m_interpreter->setScriptName(scriptName);
+    m_interpreter->setModuleDirectory(m_moduleDirectory);
     m_interpreter->setExitWhenDone(exitWhenDone);
     if (m_out && m_err)
         m_interpreter->setOutput(m_out, m_err);

@@ -53,6 +53,9 @@ public:
     void setOutput(Output out, Output err);
     //! The script's heap limit in bytes (`havel --max-heap`); 0: none. Call before start().
     void setMaxHeapBytes(qint64 bytes) { m_maxHeapBytes = bytes; }
+    //! Where `use "file"` looks for the script's modules: the script's own directory (empty:
+    //! the working directory, as for standard input or -e). Call before start().
+    void setModuleDirectory(const QString &directory) { m_moduleDirectory = directory; }
     //! The interpreter's current line and busy time, readable from any thread (the
     //! inspector's "interpreter busy for 10 s at demo.hv:12"). Valid for the host's lifetime.
     const ScriptProbe &probe() const { return m_probe; }
@@ -85,6 +88,7 @@ private:
     std::unique_ptr<QThread> m_thread;
     Interpreter *m_interpreter = nullptr; // lives on m_thread; deleted once it has finished
     QString m_source;                      // written before m_thread starts, read on it
+    QString m_moduleDirectory;             // set before start()
     Output m_out;                          // set before start(); empty: stdout
     Output m_err;                          // set before start(); empty: stderr
     qint64 m_maxHeapBytes = -1;            // -1: the interpreter's default

@@ -59,6 +59,10 @@ void tst_HavelCli::commandLine_data()
     QTest::newRow("eval and file") << QStringList{"-e", "print 1", "a.hv"} << 64 << "" << "not both";
     QTest::newRow("eval exit when done") << QStringList{"--exit-when-done", "-e", "setInterval(() => print(1), 1)"}
                                          << 0 << "" << "";
+    // havel runs in the test's build directory: a script's `use "lib/..."` is found beside the
+    // script, not in the working directory.
+    QTest::newRow("modules beside the script") << QStringList{HAVEL_SCRIPTS_DIR "/modules/use_file.hv"}
+                                               << 0 << "6 0 6 counter 100" << "";
     QTest::newRow("timer label from eval") << QStringList{"-e", "print getTimerStatus(setTimeout(() => null, 1)).label"}
                                            << 0 << "<eval>:1" << "";
 }
