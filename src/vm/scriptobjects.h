@@ -164,6 +164,9 @@ public:
     }
     std::shared_ptr<const FunctionProto> proto;
     std::vector<Ref<Upvalue>> upvalues;
+    //! `f.calls = 0`: a function's own properties, made on the first one set (null until then,
+    //! so a closure made per tick pays one pointer for them).
+    Ref<Object> properties;
 
     void traverse(const Visitor &visit) const override
     {
@@ -171,8 +174,14 @@ public:
             if (upvalue)
                 visit(upvalue.get());
         }
+        if (properties)
+            visit(properties.get());
     }
-    void clearReferences() override { upvalues.clear(); }
+    void clearReferences() override
+    {
+        upvalues.clear();
+        properties = Ref<Object>();
+    }
 };
 
 //! `h.stop` or `xs.push` taken as a value without calling it.

@@ -1780,6 +1780,17 @@ Value Vm::getMember(const Value &object, const QString &name, int line)
         return makeRef<BoundMethod>(&m_heap, object, name);
     case Value::Type::Handle:
         return m_host.handleMember(object.asHandle(), name, line);
+    case Value::Type::Closure: {
+        // A function's own properties; one never set reads as null, as on an object.
+        const Closure *closure = object.asClosure();
+        if (closure->properties) {
+            if (const Value *value = closure->properties->get(name))
+                return *value;
+        }
+        if (name == QLatin1String("name"))
+            return closure->proto->name;
+        return Value();
+    }
     default:
         break;
     }
@@ -1788,6 +1799,13 @@ Value Vm::getMember(const Value &object, const QString &name, int line)
 
 void Vm::setMember(const Value &object, const QString &name, const Value &value, int line)
 {
+    if (object.type() == Value::Type::Closure) {
+        Closure *closure = object.asClosure();
+        if (!closure->properties)
+            closure->properties = makeRef<Object>(&m_heap);
+        closure->properties->set(name, value);
+        return;
+    }
     if (!object.isObject())
         fail(line, QStringLiteral("Cannot set property '%1' on %2.").arg(name, object.typeName()));
     object.asObject()->set(name, value);
