@@ -888,11 +888,19 @@ void Vm::execute(Fiber &fiber)
 #define READ_U8() (*ip++)
 #define READ_U16() (ip += 2, std::uint16_t(ip[-2] | (ip[-1] << 8)))
 #define READ_U32() (ip += 4, std::uint32_t(ip[-4] | (ip[-3] << 8) | (ip[-2] << 16) | (std::uint32_t(ip[-1]) << 24)))
-#define SLOT(n) stack[frame->base + (n)]
+#define LOCAL(n) stack[frame->base + (n)]
 #define SAVE_IP() (frame->ip = ip)
 #define NOTE_ALLOCATION() \
     if (++m_allocations >= kAllocationsPerHeapCheck) \
         checkHeap(0, -1)
+// At a backward jump and after a call returns: a fiber past its budget goes back to the run
+// queue (it stays Runnable), so due timer callbacks run before it goes on.
+#define YIELD_IF_SLICE_SPENT() \
+    if (--m_budget <= 0 && budgetExpired(lineAt(ip))) { \
+        SAVE_IP(); \
+        fiber.state = Fiber::State::Runnable; \
+        return; \
+    }
 
     for (;;) {
         try {
@@ -932,18 +940,18 @@ void Vm::execute(Fiber &fiber)
                     break;
                 }
                 case Op::GetLocal:
-                    stack.push_back(SLOT(READ_U16()));
+                    stack.push_back(LOCAL(READ_U16()));
                     break;
                 case Op::GetLocalChecked: {
                     const std::uint16_t slot = READ_U16();
                     const std::uint32_t name = READ_U32();
-                    if (SLOT(slot).isUndefined())
+                    if (LOCAL(slot).isUndefined())
                         fail(-1, QStringLiteral("Undefined variable '%1'.").arg(proto->chunk.names.at(name)));
-                    stack.push_back(SLOT(slot));
+                    stack.push_back(LOCAL(slot));
                     break;
                 }
                 case Op::SetLocal:
-                    SLOT(READ_U16()) = stack.back();
+                    LOCAL(READ_U16()) = stack.back();
                     break;
                 case Op::GetUpvalue: {
                     const std::uint16_t index = READ_U16();
@@ -975,7 +983,7 @@ void Vm::execute(Fiber &fiber)
                     const Op op = Op(*opStart);
                     Value *target;
                     if (op == Op::AppendLocal) {
-                        target = &SLOT(READ_U16());
+                        target = &LOCAL(READ_U16());
                     } else if (op == Op::AppendUpvalue) {
                         const std::uint16_t index = READ_U16();
                         target = &upvalueRef(*frame->closure->upvalues[index]);
@@ -1237,11 +1245,7 @@ void Vm::execute(Fiber &fiber)
                 case Op::Loop: {
                     const std::uint32_t target = READ_U32();
                     ip = proto->chunk.code.data() + target;
-                    if (--m_budget <= 0 && budgetExpired(lineAt(ip))) {
-                        SAVE_IP();
-                        fiber.state = Fiber::State::Runnable;
-                        return;
-                    }
+                    YIELD_IF_SLICE_SPENT();
                     break;
                 }
                 case Op::RangeIterInit: {
@@ -1253,8 +1257,8 @@ void Vm::execute(Fiber &fiber)
                 case Op::RangeIterNext: {
                     const std::uint16_t slot = READ_U16();
                     const std::uint32_t exit = READ_U32();
-                    Value &current = SLOT(slot);
-                    if (current.isNull() || current.asInt() > SLOT(slot + 1).asInt()) {
+                    Value &current = LOCAL(slot);
+                    if (current.isNull() || current.asInt() > LOCAL(slot + 1).asInt()) {
                         ip = proto->chunk.code.data() + exit;
                         break;
                     }
@@ -1290,14 +1294,14 @@ void Vm::execute(Fiber &fiber)
                 case Op::IterNext: {
                     const std::uint16_t slot = READ_U16();
                     const std::uint32_t exit = READ_U32();
-                    const auto &items = SLOT(slot).asArray()->items;
-                    const qint64 index = SLOT(slot + 1).asInt();
+                    const auto &items = LOCAL(slot).asArray()->items;
+                    const qint64 index = LOCAL(slot + 1).asInt();
                     if (index >= qint64(items.size())) {
                         ip = proto->chunk.code.data() + exit;
                         break;
                     }
                     Value item = items[std::size_t(index)];
-                    SLOT(slot + 1) = index + 1;
+                    LOCAL(slot + 1) = index + 1;
                     stack.push_back(std::move(item));
                     break;
                 }
@@ -1318,11 +1322,7 @@ void Vm::execute(Fiber &fiber)
                         return;
                     if (fiber.frames.size() != frames) {
                         load();
-                        if (--m_budget <= 0 && budgetExpired(lineAt(ip))) {
-                            SAVE_IP();
-                            fiber.state = Fiber::State::Runnable;
-                            return;
-                        }
+                        YIELD_IF_SLICE_SPENT();
                     }
                     break;
                 }
@@ -1353,11 +1353,7 @@ void Vm::execute(Fiber &fiber)
                         return;
                     if (replaced || fiber.frames.size() != frames) {
                         load();
-                        if (--m_budget <= 0 && budgetExpired(lineAt(ip))) {
-                            SAVE_IP();
-                            fiber.state = Fiber::State::Runnable;
-                            return;
-                        }
+                        YIELD_IF_SLICE_SPENT();
                     }
                     break;
                 }
@@ -1464,7 +1460,7 @@ void Vm::execute(Fiber &fiber)
                 }
                 case Op::StoreTimerId: {
                     const std::uint16_t slot = READ_U16();
-                    SLOT(slot) = qint64(stack.back().asHandle()->id);
+                    LOCAL(slot) = qint64(stack.back().asHandle()->id);
                     break;
                 }
                 case Op::Go: {
@@ -1559,9 +1555,10 @@ void Vm::execute(Fiber &fiber)
 #undef READ_U8
 #undef READ_U16
 #undef READ_U32
-#undef SLOT
+#undef LOCAL
 #undef SAVE_IP
 #undef NOTE_ALLOCATION
+#undef YIELD_IF_SLICE_SPENT
 }
 
 // --- tasks, coroutines, channels -----------------------------------------------------------
